@@ -1,0 +1,3 @@
+from conceptmap.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""Shared pieces of the command line: reading inputs, option bundles, error handling.
+
+This package is the only place that reads or writes files, prints, or picks exit codes:
+0 success, 1 input rejected (or findings, for ``validate``), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from conceptmap.errors import ConceptMapError, InputError, UnknownConceptError
+from conceptmap.model import ConceptMap
+from conceptmap.parse import Document, decode_bytes, parse_document
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class InputRejected(click.ClickException):
+    """Input that is not a valid concept map: message already formatted, exit code 1."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class UsageProblem(click.ClickException):
+    """A usage error that click cannot detect itself (unknown concept, ...): exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+def read_text(path: str) -> str:
+    """The file's text, or :class:`InputError` with a one-line reason."""
+    if path == "-":
+        return decode_bytes(sys.stdin.buffer.read(), path="<stdin>")
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a file", path=path) from None
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    return decode_bytes(data, path=path)
+
+
+def load_document(path: str) -> Document:
+    return parse_document(read_text(path), path="<stdin>" if path == "-" else path)
+
+
+def load_map(path: str, block: int | None = None) -> ConceptMap:
+    doc = load_document(path)
+    if block is None:
+        return doc.maps[0]
+    if not 0 <= block < len(doc.maps):
+        raise InputError(
+            f"--block {block} out of range: the document has {len(doc.maps)} flowchart block(s)",
+            path=path,
+        )
+    return doc.maps[block]
+
+
+def handle_errors(fn: F) -> F:
+    """Turn library errors into messages and exit codes (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UnknownConceptError as exc:
+            raise UsageProblem(str(exc)) from None
+        except ConceptMapError as exc:
+            raise InputRejected(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format.",
+    )
+
+
+block_option = click.option(
+    "--block",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Which flowchart block of the document (0-based; default: the first).",
+)
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON deterministically (sorted where the data is a plain dict)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write *data* to *path* via a temporary file and rename (never a half-written file)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        if p.exists():
+            os.chmod(tmp, p.stat().st_mode & 0o7777)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,1 @@
+"""`parse` and `stats` commands."""

@@ -1,0 +1,93 @@
+"""NetworkX views of a :class:`~conceptmap.model.ConceptMap`.
+
+* :func:`to_networkx` -- ``MultiDiGraph``, every concept and relationship with all attributes.
+* :func:`simple_digraph` -- ``DiGraph``; parallel relationships merged, ``weight`` counts them.
+* :func:`undirected` -- ``Graph``; direction dropped, ``weight`` counts the relationships
+  between the pair (either direction). Self-loops are kept in the multigraph only.
+
+Only concepts are nodes of the simple views, plus subgraph ids used as endpoints
+(``is_subgraph=True``). Invisible links (``~~~``) are layout hints in Mermaid, not
+propositions; they are kept in :func:`to_networkx` but left out of the simple views
+unless ``include_invisible=True``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from conceptmap.model import ConceptMap
+
+__all__ = ["simple_digraph", "to_networkx", "undirected"]
+
+
+def _add_nodes(G: nx.Graph, cmap: ConceptMap) -> None:
+    for c in cmap.concepts:
+        G.add_node(
+            c.id,
+            label=c.label,
+            shape=c.shape,
+            subgraph=c.subgraph,
+            classes=list(c.classes),
+            line=c.line,
+        )
+    known = cmap.concept_by_id
+    for r in cmap.relationships:
+        for end in (r.source, r.target):
+            if end not in known and end not in G:
+                G.add_node(end, label=cmap.label_of(end), is_subgraph=True, subgraph=None)
+
+
+def to_networkx(cmap: ConceptMap) -> nx.MultiDiGraph:
+    """Every concept and relationship of *cmap* as a ``MultiDiGraph`` keyed by edge id."""
+    G = nx.MultiDiGraph(title=cmap.title, direction=cmap.direction)
+    _add_nodes(G, cmap)
+    for i, r in enumerate(cmap.relationships):
+        G.add_edge(
+            r.source,
+            r.target,
+            key=r.id,
+            label=r.label,
+            kind=r.kind,
+            stroke=r.stroke,
+            head=r.head,
+            tail=r.tail,
+            length=r.length,
+            line=r.line,
+            index=i,
+        )
+    return G
+
+
+def simple_digraph(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.DiGraph:
+    """Directed view: one edge per ordered pair, ``weight`` = number of relationships."""
+    G = nx.DiGraph()
+    _add_nodes(G, cmap)
+    for r in cmap.relationships:
+        if r.stroke == "invisible" and not include_invisible:
+            continue
+        if r.source == r.target:
+            continue
+        if G.has_edge(r.source, r.target):
+            G[r.source][r.target]["weight"] += 1
+        else:
+            G.add_edge(r.source, r.target, weight=1, label=r.label, kind=r.kind)
+    return G
+
+
+def undirected(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.Graph:
+    """Undirected view: one edge per unordered pair, ``weight`` = number of relationships."""
+    G = nx.Graph()
+    _add_nodes(G, cmap)
+    for r in cmap.relationships:
+        if r.stroke == "invisible" and not include_invisible:
+            continue
+        if r.source == r.target:
+            continue
+        if G.has_edge(r.source, r.target):
+            G[r.source][r.target]["weight"] += 1
+        else:
+            G.add_edge(r.source, r.target, weight=1)
+    return G

@@ -1,0 +1,146 @@
+"""The concept-map model: frozen pydantic records built by the parser.
+
+``ConceptMap`` is what every analyser and exporter takes. Its JSON dump (``model_dump``)
+is the output of ``conceptmap parse --format json``; the key names are a public contract.
+
+Graph views
+-----------
+``ConceptMap.to_networkx()`` returns a ``networkx.MultiDiGraph``: one node per concept
+(attributes: ``label``, ``shape``, ``subgraph``, ``classes``, ``line``) and one edge per
+relationship, keyed by the relationship ``id`` (attributes: ``label``, ``kind``,
+``stroke``, ``head``, ``tail``, ``length``, ``line``, ``index``). A relationship whose
+endpoint is a subgraph id (Mermaid allows ``S1 --> A``) adds a node with
+``is_subgraph=True``. Analysers use the simpler views from :mod:`conceptmap.graph`:
+``simple_digraph`` (parallel relationships merged, ``weight`` = their number) and
+``undirected`` (direction dropped, ``weight`` = number of relationships between the pair).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "Concept",
+    "ConceptMap",
+    "End",
+    "Relationship",
+    "Stroke",
+    "Subgraph",
+]
+
+Stroke = Literal["normal", "thick", "dotted", "invisible"]
+End = Literal["arrow", "circle", "cross", "none"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Concept(_Frozen):
+    """One node of the map."""
+
+    id: str = Field(description="Mermaid node id, as written.")
+    label: str = Field(description="Plain-text label (entities decoded, <br> as newline).")
+    shape: str | None = Field(None, description="mermaid-js shape name; null for a bare id.")
+    subgraph: str | None = Field(None, description="Innermost subgraph owning the concept.")
+    classes: tuple[str, ...] = Field((), description="Classes from class/:::/click.")
+    line: int | None = Field(None, description="1-based line of first mention in the file.")
+    column: int | None = Field(None, description="1-based column of first mention.")
+    label_type: Literal["text", "string", "markdown"] = Field(
+        "text", description="How the label was written: bare, quoted or markdown string."
+    )
+    styles: tuple[str, ...] = Field((), description="CSS declarations from `style` lines.")
+    link: str | None = Field(None, description="URL from a `click` line.")
+    tooltip: str | None = Field(None, description="Tooltip from a `click` line.")
+
+
+class Relationship(_Frozen):
+    """One link of the map (a proposition when it carries a label)."""
+
+    id: str = Field(description="Edge id: the user's `e1@` id or mermaid's L_<src>_<dst>_<n>.")
+    source: str
+    target: str
+    label: str | None = Field(None, description="Link text, plain; null when none.")
+    kind: str = Field("plain", description="Concept-map kind from the legend.")
+    stroke: Stroke = "normal"
+    head: End = "arrow"
+    tail: End = "none"
+    length: int = Field(1, ge=1, le=10)
+    line: int | None = None
+    column: int | None = None
+    label_type: Literal["text", "string", "markdown"] = "text"
+    styles: tuple[str, ...] = Field((), description="CSS declarations from `linkStyle`.")
+    user_id: bool = Field(False, description="True when the id was written by the author.")
+
+    @property
+    def directed(self) -> bool:
+        """True when exactly one end carries a marker (a one-way link)."""
+        return self.head != "none" and self.tail == "none"
+
+
+class Subgraph(_Frozen):
+    """A Mermaid ``subgraph`` block: the author's own grouping of concepts."""
+
+    id: str
+    title: str
+    parent: str | None = None
+    concepts: tuple[str, ...] = Field((), description="Direct member concepts, sorted.")
+    direction: str | None = None
+    line: int | None = None
+    classes: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ()
+
+
+class ConceptMap(_Frozen):
+    """A parsed concept map: one Mermaid flowchart and what the document says about it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
+
+    title: str | None = None
+    direction: str | None = None
+    concepts: tuple[Concept, ...] = ()
+    relationships: tuple[Relationship, ...] = ()
+    subgraphs: tuple[Subgraph, ...] = ()
+    class_defs: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    default_link_style: tuple[str, ...] = ()
+    legend: dict[str, str] = Field(
+        default_factory=dict,
+        description="Link token (e.g. '==>') to kind, from the document's Diagram Key.",
+    )
+    path: str | None = Field(None, description="File the map was read from.")
+    block: int = Field(0, description="0-based index of the flowchart block in the file.")
+    line: int | None = Field(None, description="1-based line of the flowchart header.")
+
+    # -- lookups ---------------------------------------------------------------
+    @cached_property
+    def concept_by_id(self) -> dict[str, Concept]:
+        return {c.id: c for c in self.concepts}
+
+    @cached_property
+    def subgraph_by_id(self) -> dict[str, Subgraph]:
+        return {s.id: s for s in self.subgraphs}
+
+    def label_of(self, node_id: str) -> str:
+        """The label of a concept, or the title of a subgraph, or the id itself."""
+        c = self.concept_by_id.get(node_id)
+        if c is not None:
+            return c.label
+        s = self.subgraph_by_id.get(node_id)
+        return s.title if s is not None else node_id
+
+    # -- views ----------------------------------------------------------------
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole map as a ``networkx.MultiDiGraph`` (see the module docstring)."""
+        from conceptmap.graph import to_networkx
+
+        return to_networkx(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The public JSON form (the output of ``conceptmap parse --format json``)."""
+        return self.model_dump_json(indent=indent)

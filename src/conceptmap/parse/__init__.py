@@ -1,0 +1,154 @@
+"""From text to :class:`~conceptmap.model.ConceptMap`.
+
+``parse_document(text, path=...)`` finds every flowchart in a Markdown document (or reads a
+bare Mermaid file) and returns a :class:`Document` with one map per flowchart block.
+``parse_map`` is the common case: one map, picked by ``block``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from conceptmap.errors import Diagnostic, InputError, MapSyntaxError
+from conceptmap.model import ConceptMap
+from conceptmap.parse.flowchart import detect_diagram_type, parse_flowchart
+from conceptmap.parse.legend import parse_legend
+from conceptmap.parse.markdown import MermaidBlock, find_mermaid_blocks, first_heading
+
+__all__ = ["Document", "decode_bytes", "parse_document", "parse_map"]
+
+MERMAID_SUFFIXES = (".mmd", ".mermaid")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed file: its text and one map per flowchart block."""
+
+    path: str
+    text: str
+    maps: tuple[ConceptMap, ...]
+    #: Non-flowchart Mermaid blocks that were skipped: (fence line, diagram type).
+    skipped: tuple[tuple[int, str], ...] = field(default=())
+    is_markdown: bool = True
+
+
+def decode_bytes(data: bytes, *, path: str) -> str:
+    """UTF-8 (with or without BOM) to str, or a one-line :class:`InputError`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at line {line}); "
+            "save the file as UTF-8",
+            path=path,
+        ) from None
+    return text
+
+
+def _check_controls(text: str, path: str) -> None:
+    m = _CONTROL_RE.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        raise InputError(
+            f"{line}:{col}: control character U+{ord(m.group()):04X} in the text; "
+            "is this a binary file?",
+            path=path,
+        )
+
+
+def _looks_like_mermaid(text: str) -> bool:
+    stripped = text.lstrip()
+    return stripped.startswith(("flowchart", "graph", "---", "%%")) or (
+        detect_diagram_type(text) is not None
+    )
+
+
+def parse_document(text: str, *, path: str = "<string>") -> Document:
+    """Parse every flowchart in *text* (Markdown, or bare Mermaid for ``.mmd`` files).
+
+    Raises :class:`InputError` when there is no flowchart, and :class:`MapSyntaxError`
+    (with every diagnostic of every block) when a block is not valid Mermaid.
+    """
+    _check_controls(text, path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    is_mmd = path.lower().endswith(MERMAID_SUFFIXES) or (
+        not path.lower().endswith((".md", ".markdown", ".txt")) and _looks_like_mermaid(text)
+    )
+    if is_mmd:
+        blocks = [MermaidBlock(text=text, first_line=1, col_offsets=(), fence_line=0)]
+        legend: dict[str, str] = {}
+        heading = None
+    else:
+        blocks = find_mermaid_blocks(text)
+        legend = parse_legend(text)
+        heading = first_heading(text)
+    maps: list[ConceptMap] = []
+    skipped: list[tuple[int, str]] = []
+    diagnostics: list[Diagnostic] = []
+    for block in blocks:
+        kind = detect_diagram_type(block.text)
+        if kind != "flowchart":
+            if is_mmd:
+                what = f"diagram type: {kind}" if kind else "no diagram type detected"
+                raise InputError(
+                    f"not a flowchart ({what}); conceptmap reads Mermaid flowcharts "
+                    "(`flowchart TD` or `graph TD`)",
+                    path=path,
+                )
+            skipped.append((block.fence_line, kind or "unknown"))
+            continue
+        try:
+            cmap = parse_flowchart(
+                block.text,
+                path=path,
+                first_line=block.first_line,
+                col_offsets=block.col_offsets,
+                legend=legend,
+                block=len(maps),
+            )
+        except MapSyntaxError as exc:
+            diagnostics.extend(exc.diagnostics)
+            maps.append(ConceptMap())  # placeholder keeps block numbering stable
+            continue
+        if cmap.title is None and heading:
+            cmap = cmap.model_copy(update={"title": _clean_heading(heading)})
+        maps.append(cmap)
+    if diagnostics:
+        raise MapSyntaxError(diagnostics)
+    if not maps:
+        if skipped:
+            found = ", ".join(f"{k} at line {ln}" for ln, k in skipped)
+            raise InputError(f"no flowchart block (found only: {found})", path=path)
+        raise InputError(
+            "no ```mermaid flowchart block found; conceptmap reads Markdown with a "
+            "```mermaid block starting `flowchart TD`, or a bare .mmd file",
+            path=path,
+        )
+    return Document(
+        path=path, text=text, maps=tuple(maps), skipped=tuple(skipped), is_markdown=not is_mmd
+    )
+
+
+def _clean_heading(h: str) -> str:
+    return re.sub(r"^concept\s+map\s*[:\-–]\s*", "", h, flags=re.I).strip() or h
+
+
+def parse_map(text: str, *, path: str = "<string>", block: int | None = None) -> ConceptMap:
+    """The one map of a document (or block *block*, 0-based, of several).
+
+    >>> parse_map("flowchart LR\\n  A[Attention] -->|uses| B[Softmax]\\n").relationships[0].label
+    'uses'
+    """
+    doc = parse_document(text, path=path)
+    if block is None:
+        return doc.maps[0]
+    if not 0 <= block < len(doc.maps):
+        raise InputError(
+            f"block {block} out of range: the document has {len(doc.maps)} flowchart block(s)",
+            path=path,
+        )
+    return doc.maps[block]
