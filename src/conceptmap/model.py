@@ -18,7 +18,7 @@ endpoint is a subgraph id (Mermaid allows ``S1 --> A``) adds a node with
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,6 +36,9 @@ __all__ = [
 
 Stroke = Literal["normal", "thick", "dotted", "invisible"]
 End = Literal["arrow", "circle", "cross", "none"]
+
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class _Frozen(BaseModel):
@@ -144,3 +147,25 @@ class ConceptMap(_Frozen):
     def to_json(self, *, indent: int | None = 2) -> str:
         """The public JSON form (the output of ``conceptmap parse --format json``)."""
         return self.model_dump_json(indent=indent)
+
+
+_FIELDS_SETS: dict[type, set[str]] = {}
+
+
+def trusted(cls: type[_M], data: dict[str, Any]) -> _M:
+    """Build a model from already-valid *data* holding every field, skipping validation.
+
+    The parser builds hundreds of thousands of records whose values it has produced
+    itself; ``model_construct`` costs ~25 µs each, this ~2 µs. *data* must name every
+    field of *cls* (tests check the parser's output against validation).
+    """
+    obj = cls.__new__(cls)
+    object.__setattr__(obj, "__dict__", data)
+    # One shared set per class: frozen models never mutate it (model_copy copies it).
+    fields_set = _FIELDS_SETS.get(cls)
+    if fields_set is None:
+        fields_set = _FIELDS_SETS[cls] = set(cls.model_fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conceptmap.errors import Diagnostic, MapSyntaxError
-from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
+from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph, trusted
 from conceptmap.parse.legend import kind_of
 from conceptmap.parse.shapes import is_valid_shape
 
@@ -61,17 +61,40 @@ _END_LINK_SEARCH = {
     "dotted": re.compile(r"\.+-[xo>]?"),
 }
 _LINK_ID_RE = re.compile(r"[ \t]*([^\s\"\[\](){}|@]+)@(?![{\"])")
-_DIRECTION_LINE_RE = re.compile(r"[^\n]*?direction\s+(TB|BT|RL|LR|TD)[^\n]*")
+_SQUARE = r"(?:\[(?![/\\])([^\[\](){}|\"\n]*)\])?"
+_FAST_RE = re.compile(
+    # The common statement `A[label] -->|text| B[label]` (or a lone `A[label]`) in one
+    # match. Atomic groups stop backtracking, so it splits tokens exactly as the general
+    # path does; anything else (chains, &, other shapes, quotes, ids) falls back to it.
+    r"(?>(" + _ID_RE.pattern + r"))" + _SQUARE + r"[ \t]*"
+    r"(?:(?>([xo<]?--+[-xo>]|[xo<]?==+[=xo>]|[xo<]?-?\.+-[xo>]?|~~~+))[ \t]*"
+    r"(?:\|([^|\"\n]*)\|)?[ \t]*"
+    r"(?>(" + _ID_RE.pattern + r"))" + _SQUARE + r")?"
+    r"[ \t]*(?:;|\n|\Z)"
+)
+_HEADER_DIR_RE = re.compile(r"(TB|TD|BT|RL|LR|[A-Z]{2}|[<>^v])(?=[ \t]*(?:;|\n|$))")
+_BAD_LINK_RE = re.compile(r"[<xo]?[-=.~]+[>xo]?(?=\s|$)")
+_DIRECTION_WORD_RE = re.compile(r"direction\s+(TB|BT|RL|LR|TD)")
+_QUOTE_RE = re.compile('"')
+_SUBGRAPH_ID_RE = re.compile(r"[^\n;\[]*")
 _HEADER_RE = re.compile(r"\s*(flowchart-elk|flowchart|graph)")
-_CLASSNAME_RE = re.compile(r"[^\s,;:&@(){}\[\]|<>\"]+")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ENTITY_CODE_RE = re.compile(r"#([A-Za-z][A-Za-z0-9]*|[0-9]+);")
-_COMMENT_LINE_RE = re.compile(r"^\s*%%(?!\{)[^\n]+\n?", re.MULTILINE)
+_COMMENT_LINE_RE = re.compile(r"^[ \t]*%%(?!\{)[^\n]+\n?", re.MULTILINE)
 _DIRECTIVE_RE = re.compile(r"%%\{.*?\}%%", re.DOTALL)
 _EMOJI_HINT_RE = re.compile(r"[^\x00-\x7f]")
 
-_DIRECTIONS = {"TB": "TB", "TD": "TB", "BT": "BT", "RL": "RL", "LR": "LR",
-               ">": "LR", "<": "RL", "^": "BT", "v": "TB"}
+_DIRECTIONS = {
+    "TB": "TB",
+    "TD": "TB",
+    "BT": "BT",
+    "RL": "RL",
+    "LR": "LR",
+    ">": "LR",
+    "<": "RL",
+    "^": "BT",
+    "v": "TB",
+}
 
 # Bracket shapes, longest opener first: (opener, closers -> shape).
 _SHAPES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -93,13 +116,28 @@ _SHAPES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
 _FORBIDDEN_IN_TEXT = set('[](){}|"')
 
 _OTHER_DIAGRAMS = (
-    ("sequenceDiagram", "sequence"), ("classDiagram", "class"), ("stateDiagram", "state"),
-    ("erDiagram", "er"), ("gantt", "gantt"), ("pie", "pie"), ("journey", "journey"),
-    ("gitGraph", "gitGraph"), ("mindmap", "mindmap"), ("timeline", "timeline"),
-    ("quadrantChart", "quadrantChart"), ("requirementDiagram", "requirement"),
-    ("sankey", "sankey"), ("xychart", "xychart"), ("block", "block"), ("C4", "c4"),
-    ("architecture", "architecture"), ("kanban", "kanban"), ("packet", "packet"),
-    ("radar", "radar"), ("treemap", "treemap"), ("zenuml", "zenuml"),
+    ("sequenceDiagram", "sequence"),
+    ("classDiagram", "class"),
+    ("stateDiagram", "state"),
+    ("erDiagram", "er"),
+    ("gantt", "gantt"),
+    ("pie", "pie"),
+    ("journey", "journey"),
+    ("gitGraph", "gitGraph"),
+    ("mindmap", "mindmap"),
+    ("timeline", "timeline"),
+    ("quadrantChart", "quadrantChart"),
+    ("requirementDiagram", "requirement"),
+    ("sankey", "sankey"),
+    ("xychart", "xychart"),
+    ("block", "block"),
+    ("C4", "c4"),
+    ("architecture", "architecture"),
+    ("kanban", "kanban"),
+    ("packet", "packet"),
+    ("radar", "radar"),
+    ("treemap", "treemap"),
+    ("zenuml", "zenuml"),
 )
 
 
@@ -157,7 +195,9 @@ def _split_front_matter(text: str) -> tuple[str, dict[str, Any], tuple[int, str]
     lines = text.split("\n")
     for i in range(1, len(lines)):
         if lines[i].rstrip() == indent + "---":
-            body = "\n".join(ln[len(indent):] if ln.startswith(indent) else ln for ln in lines[1:i])
+            body = "\n".join(
+                ln[len(indent) :] if ln.startswith(indent) else ln for ln in lines[1:i]
+            )
             try:
                 import yaml
 
@@ -171,10 +211,28 @@ def _split_front_matter(text: str) -> tuple[str, dict[str, Any], tuple[int, str]
 
 
 def _strip_for_detection(text: str) -> str:
+    """The text from its first meaningful line on (cheap: looks at the first lines only)."""
     text, _, _ = _split_front_matter(text)
-    text = _DIRECTIVE_RE.sub("", text)
-    text = _COMMENT_LINE_RE.sub("", text)
-    return text.lstrip()
+    pos, n = 0, len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        line = text[pos:end].strip()
+        if line.startswith("%%{"):
+            close = text.find("}%%", pos)
+            if close < 0:
+                return ""
+            rest = text[close + 3 : text.find("\n", close) if "\n" in text[close:] else n]
+            if rest.strip():
+                return rest.lstrip()
+            pos = close + 3
+            nl = text.find("\n", pos)
+            pos = n if nl < 0 else nl + 1
+            continue
+        if line and not (line.startswith("%%") and len(line) > 2):
+            return text[pos:].lstrip()
+        pos = end + 1
+    return ""
 
 
 def detect_diagram_type(text: str) -> str | None:
@@ -283,6 +341,8 @@ class _FlowParser:
         text = _COMMENT_LINE_RE.sub(_blank, text)
         self.src = text
         self.n = len(text)
+        self.direction_hits = [(m.start(), m.group(1)) for m in _DIRECTION_WORD_RE.finditer(text)]
+        self.quotes = [m.start() for m in _QUOTE_RE.finditer(text)]
         self.line_starts = [0]
         find = text.find
         i = find("\n")
@@ -349,46 +409,65 @@ class _FlowParser:
         if hs < self.n and src[hs] == ";" and hs == pos:
             self._fail(_Reject(hs, "';' right after the diagram keyword", "write `graph TD;`"))
             return
-        d = re.compile(r"(TB|TD|BT|RL|LR|[A-Z]{2}|[<>^v])(?=[ \t]*(?:;|\n|$))").match(src, hs)
-        if d and hs > pos:
-            self.direction = _DIRECTIONS.get(d.group(1), d.group(1))
-            pos = d.end()
-        else:
-            self.direction = "TB"
+        self.direction = "TB"
+        if hs >= self.n or src[hs] in "\n;":
             pos = hs
-            if pos < self.n and src[pos] not in "\n;":
-                if hs > pos or m.end() == pos:
-                    bad = re.compile(r"[a-z]{2}(?=[ \t]*(?:;|\n|$))").match(src, hs)
-                    msg = (
-                        f"unknown direction {bad.group()!r}"
-                        if bad
-                        else "a statement cannot start on the header line"
-                    )
-                    hint = (
-                        "directions are upper case: TB, TD, BT, RL, LR"
-                        if bad
-                        else "start a new line (or write ';') after the direction"
-                    )
-                    self._fail(_Reject(hs, msg, hint))
-                    pos = self._skip_line(hs)
+        else:
+            d = _HEADER_DIR_RE.match(src, hs)
+            if d and hs > pos:
+                self.direction = _DIRECTIONS.get(d.group(1), d.group(1))
+                pos = d.end()
+            else:
+                bad = re.compile(r"[a-z]{2}(?=[ \t]*(?:;|\n|$))").match(src, hs)
+                if hs == pos:
+                    msg, hint = "unknown diagram keyword", "write `flowchart TD` or `graph LR`"
+                elif bad:
+                    msg = f"unknown direction {bad.group()!r}"
+                    hint = "directions are upper case: TB, TD, BT, RL, LR"
+                else:
+                    msg = "a statement cannot start on the header line"
+                    hint = "start a new line (or write ';') after the direction"
+                self._fail(_Reject(hs, msg, hint))
+                pos = self._skip_line(hs)
         pos = _HSPACE.match(src, pos).end()
         if pos < self.n and src[pos] == ";":
             pos += 1
         self.pos = pos
-        self._document(depth=0, opener=None)
+        self._document()
+
+    def _direction_at(self, pos: int) -> str | None:
+        """mermaid eats any line holding `direction XX` (from *pos* on) as a direction."""
+        i = bisect.bisect_left(self.direction_hits, (pos, ""))
+        if i < len(self.direction_hits):
+            at, value = self.direction_hits[i]
+            if at < self._eol(pos) or at == pos:
+                return value
+        return None
 
     def _fail(self, rej: _Reject) -> None:
         self.diagnostics.append(self._diag(rej.pos, rej.message, rej.hint))
 
-    def _skip_line(self, pos: int) -> int:
-        nl = self.src.find("\n", pos)
-        return self.n if nl < 0 else nl + 1
+    def _eol(self, pos: int) -> int:
+        """Offset of the newline ending the line that holds *pos* (or the end of input)."""
+        idx = bisect.bisect_right(self.line_starts, pos)
+        return self.line_starts[idx] - 1 if idx < len(self.line_starts) else self.n
 
-    def _document(self, depth: int, opener: tuple[int, str] | None) -> list[Any]:
-        """Statements until EOF (depth 0) or the matching ``end``; returns the members."""
+    def _skip_line(self, pos: int) -> int:
+        return min(self._eol(pos) + 1, self.n)
+
+    def _next_quote(self, pos: int) -> int:
+        """Offset of the next '"' at or after *pos*, or -1 (a bisect, not a scan)."""
+        i = bisect.bisect_left(self.quotes, pos)
+        return self.quotes[i] if i < len(self.quotes) else -1
+
+    def _document(self) -> None:
+        """All statements; ``subgraph``/``end`` nest with an explicit stack (no recursion)."""
         src, n = self.src, self.n
-        members: list[Any] = []
+        # Each frame: (members, subgraph id or None, title, header offset, display name).
+        stack: list[tuple[list[Any], str | None, str, int, str]] = [([], None, "", 0, "")]
         while True:
+            members = stack[-1][0]
+            depth = len(stack) - 1
             pos = _WS.match(src, self.pos).end()
             while pos < n and src[pos] == ";":
                 # A bare ';' is a "line" of its own; mermaid keeps it as a member.
@@ -397,15 +476,15 @@ class _FlowParser:
                 pos = _WS.match(src, pos + 1).end()
             self.pos = pos
             if pos >= n:
-                if depth and opener is not None:
+                for _, _, _, at, name in stack[1:]:
                     self._fail(
                         _Reject(
-                            opener[0],
-                            f"subgraph {opener[1]!r} is never closed",
+                            at,
+                            f"subgraph {name!r} is never closed",
                             "add a line `end` after its last statement",
                         )
                     )
-                return members
+                return
             try:
                 if src.startswith("end", pos) and not _is_word(src, pos + 3):
                     if depth == 0:
@@ -414,8 +493,15 @@ class _FlowParser:
                             "'end' without an open subgraph",
                             "remove it, or open a block with `subgraph NAME`",
                         )
+                    frame = stack.pop()
+                    sid = self._add_subgraph(frame[1], frame[0], frame[2], frame[3])
+                    stack[-1][0].append(sid)
                     self.pos = pos + 3  # `end` takes no separator of its own
-                    return members
+                    continue
+                if src.startswith("subgraph", pos) and not _is_word(src, pos + 8):
+                    sid, title = self._subgraph_header(pos, pos + 8)
+                    stack.append(([], sid, title, pos, sid or title or "subgraph"))
+                    continue
                 result = self._statement(pos, depth)
                 if result:
                     members.extend(result)
@@ -431,6 +517,13 @@ class _FlowParser:
         ch = src[pos]
         if ch in ";\n":
             return pos + 1
+        lm = _BAD_LINK_RE.match(src, pos)
+        if lm:
+            raise _Reject(
+                pos,
+                f"unknown link {lm.group()!r}",
+                "links look like -->, ==>, -.->, ---, --o, --x, <--> or ~~~",
+            )
         hint = None
         if src.startswith("%%", pos):
             hint = "comments must be on a line of their own (`%%` at the start of the line)"
@@ -443,14 +536,13 @@ class _FlowParser:
     # -- statements --------------------------------------------------------------------
     def _statement(self, pos: int, depth: int) -> list[Any] | None:
         src = self.src
-        m = _DIRECTION_LINE_RE.match(src, pos)
-        if m:
-            self.pos = m.end()
-            return [("dir", m.group(1))]
+        d = self._direction_at(pos)
+        if d is not None:
+            self.pos = self._eol(pos)
+            return [("dir", d)]
         ch = src[pos]
         if ch in "sclaS" or ch == "_":
             for kw, handler in (
-                ("subgraph", self._subgraph),
                 ("style", self._style),
                 ("linkStyle", self._link_style),
                 ("classDef", self._class_def),
@@ -462,49 +554,77 @@ class _FlowParser:
                     return handler(pos, pos + len(kw), depth)
             if src.startswith("click", pos) and pos + 5 < self.n and src[pos + 5] in " \t":
                 return self._click(pos, pos + 5, depth)
+        if _USE_FAST_PATH:
+            fast = self._fast_statement(pos)
+            if fast is not None:
+                return fast
         nodes = self._vertex_statement(pos)
         self.pos = self._separator(self.pos)
         return nodes
 
-    def _subgraph(self, start: int, pos: int, depth: int) -> list[Any]:
+    def _fast_statement(self, pos: int) -> list[Any] | None:
+        m = _FAST_RE.match(self.src, pos)
+        if m is None:
+            return None
+        id1, text1, tok, pipe, id2, text2 = m.groups()
+        kw = _KEYWORD_RE.match
+        if id1[0] == '"' or kw(id1) or (id2 is not None and (id2[0] == '"' or kw(id2))):
+            return None
+        if pipe is not None and not pipe.strip():
+            return None
+        v = self._vertex(id1, pos)
+        if text1 is not None:
+            v.text, v.label_type, v.shape = decode_label(text1.strip()), "text", "square"
+        elif v.text is None:
+            v.text = id1
+        if tok is None:
+            self.pos = m.end()
+            return [id1]
+        w = self._vertex(id2, m.start(5))
+        if text2 is not None:
+            w.text, w.label_type, w.shape = decode_label(text2.strip()), "text", "square"
+        elif w.text is None:
+            w.text = id2
+        link = _LINK_CACHE.get(tok)
+        if link is None:
+            link = _LINK_CACHE[tok] = _destruct(tok, None, "")
+        self._add_edge(
+            id1, id2, link, None, m.start(3), None if pipe is None else decode_label(pipe.strip())
+        )
+        self.pos = m.end()
+        return [id2, id1]
+
+    def _subgraph_header(self, start: int, pos: int) -> tuple[str | None, str]:
+        """``subgraph [id] [[title]]``; returns (id or None for an automatic id, title)."""
         src = self.src
-        title_type = "text"
         sid: str | None
         p = _HSPACE.match(src, pos).end()
         if p >= self.n or src[p] in ";\n":
-            sid, title = None, ""
             self.pos = p + 1 if p < self.n else p
+            return None, ""
+        if p == pos:
+            raise _Reject(p, "expected a space after 'subgraph'")
+        if src[p] == '"':
+            id_text, _, p = self._string(p)
         else:
-            if p == pos:
-                raise _Reject(p, "expected a space after 'subgraph'")
-            if src[p] == '"':
-                raw, title_type, p = self._string(p)
-                id_text = raw
-            else:
-                m = re.compile(r"[^\n;\[]*").match(src, p)
-                id_text = m.group().strip()
-                p = m.end()
-                title_type = "text"
-            title = id_text
-            sid = id_text
-            q = _HSPACE.match(src, p).end()
-            if q < self.n and src[q] == "[":
-                title, title_type, p = self._bracket_text(q + 1, "]")
-            elif " " in id_text.strip() or "\t" in id_text.strip():
-                sid = None  # bare words with spaces: auto id, the words are the title
-            elif q < self.n and src[q] == '"':
-                raise _Reject(
-                    q, "a quoted title after a subgraph id must be in brackets",
-                    'write `subgraph ID ["Title"]`',
-                )
-            if sid is not None and not sid.strip():
-                sid = None
-            if sid is not None and re.search(r"\s", sid):
-                sid = None
-            self.pos = self._separator(p)
-        opener = (start, sid or title or "subgraph")
-        members = self._document(depth + 1, opener)
-        return [self._add_subgraph(sid, members, decode_label(title.strip()), start)]
+            m = _SUBGRAPH_ID_RE.match(src, p, self._eol(p))
+            id_text = m.group().strip()
+            p = m.end()
+        title = id_text
+        sid = id_text
+        q = _HSPACE.match(src, p).end()
+        if q < self.n and src[q] == "[":
+            title, _, p = self._bracket_text(q + 1, "]")
+        elif q < self.n and src[q] == '"':
+            raise _Reject(
+                q,
+                "a quoted title after a subgraph id must be in brackets",
+                'write `subgraph ID ["Title"]`',
+            )
+        if not sid.strip() or re.search(r"\s", sid):
+            sid = None  # bare words with spaces: automatic id, the words are the title
+        self.pos = self._separator(p)
+        return sid, decode_label(title.strip())
 
     def _add_subgraph(self, sid: str | None, members: list[Any], title: str, pos: int) -> str:
         seen: set[str] = set()
@@ -548,8 +668,7 @@ class _FlowParser:
             return self.__owned
 
     def _rest_of_line(self, pos: int) -> tuple[str, int]:
-        nl = self.src.find("\n", pos)
-        end = self.n if nl < 0 else nl
+        end = self._eol(pos)
         semi = self.src.find(";", pos, end)
         stop = end if semi < 0 else semi
         return self.src[pos:stop], stop
@@ -727,11 +846,17 @@ class _FlowParser:
         m = _ID_RE.match(src, pos)
         if not m or src[pos] in _ID_START_BAD:
             if pos < self.n and _EMOJI_HINT_RE.match(src, pos):
-                raise _Reject(pos, f"{src[pos]!r} cannot start a node id",
-                              "emoji are allowed in labels, not in ids: A[😀 text]")
+                raise _Reject(
+                    pos,
+                    f"{src[pos]!r} cannot start a node id",
+                    "emoji are allowed in labels, not in ids: A[😀 text]",
+                )
             if pos < self.n and src[pos] == '"':
-                raise _Reject(pos, "a node id cannot be a quoted string",
-                              'give the node an id and quote its label: A["text"]')
+                raise _Reject(
+                    pos,
+                    "a node id cannot be a quoted string",
+                    'give the node an id and quote its label: A["text"]',
+                )
             raise _Reject(pos, f"expected a node id, found {self._describe(pos)}")
         kw = _KEYWORD_RE.match(src, pos)
         if kw:
@@ -780,9 +905,7 @@ class _FlowParser:
             bar = src.find("|", start)
             if bar < 0:
                 raise _Reject(pos, "unterminated '[|key:value|' shape properties")
-            props = dict(
-                kv.split(":", 1) for kv in src[start:bar].split(",") if ":" in kv
-            )
+            props = dict(kv.split(":", 1) for kv in src[start:bar].split(",") if ":" in kv)
             start = bar + 1
         p = _HSPACE.match(src, start).end()
         if p < self.n and src[p] == '"':
@@ -800,11 +923,18 @@ class _FlowParser:
         best = -1
         best_shape = ""
         best_len = 0
+        eol = self._eol(start)
         for closer, shape in closers:
-            i = src.find(closer, start)
+            i = src.find(closer, start, eol)
             if i >= 0 and (best < 0 or i < best):
                 best, best_shape, best_len = i, shape, len(closer)
         if best < 0:
+            if opener == ">" and pos and src[pos - 1] in "-=.":
+                raise _Reject(
+                    pos - 1,
+                    f"unknown link {src[pos - 2 : pos + 1].strip()!r}",
+                    "links look like -->, ==>, -.->, ---, --o, --x or <-->",
+                )
             raise _Reject(
                 pos,
                 f"unclosed {opener!r}: no {' or '.join(repr(c) for c, _ in closers)} follows",
@@ -846,10 +976,13 @@ class _FlowParser:
             end = src.find('`"', pos + 2)
             if end >= 0:
                 return src[pos + 2 : end], "markdown", end + 2
-        end = src.find('"', pos + 1)
+        end = self._next_quote(pos + 1)
         if end < 0:
-            raise _Reject(pos, "unterminated string: no closing '\"'",
-                          "close the quote; write #quot; for a quote inside a label")
+            raise _Reject(
+                pos,
+                "unterminated string: no closing '\"'",
+                "close the quote; write #quot; for a quote inside a label",
+            )
         return src[pos + 1 : end], "string", end + 1
 
     def _bracket_text(self, pos: int, closer: str) -> tuple[str, str, int]:
@@ -861,15 +994,17 @@ class _FlowParser:
             if not src.startswith(closer, p):
                 raise _Reject(p, f"expected {closer!r} after the quoted title")
             return text, ltype, p + len(closer)
-        end = src.find(closer, pos)
-        nl = src.find("\n", pos)
-        if end < 0 or (0 <= nl < end):
+        end = src.find(closer, pos, self._eol(pos))
+        if end < 0:
             raise _Reject(pos - 1, f"unclosed '[': no {closer!r} on this line")
         text = src[pos:end]
         for i, ch in enumerate(text):
             if ch in _FORBIDDEN_IN_TEXT:
-                raise _Reject(pos + i, f"unexpected {ch!r} inside an unquoted title",
-                              'quote the title: subgraph S ["a (b)"]')
+                raise _Reject(
+                    pos + i,
+                    f"unexpected {ch!r} inside an unquoted title",
+                    'quote the title: subgraph S ["a (b)"]',
+                )
         return text, "text", end + len(closer)
 
     def _shape_data(self, nid: str, pos: int) -> int:
@@ -914,7 +1049,8 @@ class _FlowParser:
                 raise _Reject(pos, f"No such shape: {shape}. Shape names should be lowercase.")
             if not is_valid_shape(shape):
                 raise _Reject(
-                    pos, f"No such shape: {shape}.",
+                    pos,
+                    f"No such shape: {shape}.",
                     "see the shape list: rect, rounded, stadium, circle, diam, hex, cyl, ...",
                 )
             v.shape = shape
@@ -967,19 +1103,22 @@ class _FlowParser:
             if not src.startswith("|", p):
                 raise _Reject(p, "expected '|' after the quoted link text")
             return decode_label(text.strip()), ltype, p + 1
-        end = src.find("|", pos + 1)
-        nl = src.find("\n", pos + 1)
-        if end < 0 or (0 <= nl < end):
-            raise _Reject(pos, "unclosed link text: no closing '|' on this line",
-                          "write -->|text| B")
+        end = src.find("|", pos + 1, self._eol(pos))
+        if end < 0:
+            raise _Reject(
+                pos, "unclosed link text: no closing '|' on this line", "write -->|text| B"
+            )
         text = src[pos + 1 : end]
         if not text.strip():
             raise _Reject(pos, "empty link text '||'", "remove the pipes or write some text")
         for i, ch in enumerate(text):
             if ch in '"[](){}':
                 if ch == '"':
-                    raise _Reject(pos + 1 + i, "unexpected '\"' in link text",
-                                  'quote the whole text: -->|"..."|')
+                    raise _Reject(
+                        pos + 1 + i,
+                        "unexpected '\"' in link text",
+                        'quote the whole text: -->|"..."|',
+                    )
         return decode_label(text.strip()), "text", end + 1
 
     def _inline_text_link(self, sm: re.Match[str], stroke: str, edge_id: str | None) -> _Link:
@@ -991,11 +1130,15 @@ class _FlowParser:
             q2 = _WS.match(src, q).end()
             em = _END_LINK_SEARCH[stroke].match(src, q2)
             if not em or em.group() in ("--", "=="):
-                raise _Reject(q2, "expected the end of the link after the quoted text",
-                              'e.g. A -- "text" --> B')
+                raise _Reject(
+                    q2,
+                    "expected the end of the link after the quoted text",
+                    'e.g. A -- "text" --> B',
+                )
             end_tok, end_pos = em.group(), em.end()
         else:
-            em = _END_LINK_SEARCH[stroke].search(src, p)
+            # Link text may run onto the next line, not further.
+            em = _END_LINK_SEARCH[stroke].search(src, p, self._eol(self._eol(p) + 1))
             if em is None or em.group() in ("--", "=="):
                 where = em.start() if em else p
                 if em is None:
@@ -1004,8 +1147,11 @@ class _FlowParser:
                         f"link text after {start_tok!r} is never closed",
                         "finish the link: A -- text --> B, or use A -->|text| B",
                     )
-                raise _Reject(where, "link text cannot contain '--' (or '==')",
-                              'quote the text: A -- "a -- b" --> B')
+                raise _Reject(
+                    where,
+                    "link text cannot contain '--' (or '==')",
+                    'quote the text: A -- "a -- b" --> B',
+                )
             raw = src[p : em.start()]
             # The end link may start with x/o/< only when separated from the text.
             text = raw.strip()
@@ -1030,9 +1176,11 @@ class _FlowParser:
         for i, s in enumerate(sources):
             for j, t in enumerate(targets):
                 eid = link.edge_id if (i == last and j == 0) else None
-                self._add_edge(s, t, link, eid)
+                self._add_edge(s, t, link, eid, link.pos, link.text)
 
-    def _add_edge(self, s: str, t: str, link: _Link, eid: str | None) -> None:
+    def _add_edge(
+        self, s: str, t: str, link: _Link, eid: str | None, pos: int, text: str | None
+    ) -> None:
         key = (s, t)
         if eid is not None and eid not in self.edge_by_id:
             edge_id, user = eid, True
@@ -1042,8 +1190,17 @@ class _FlowParser:
             user = False
         self.pair_count[key] = self.pair_count.get(key, 0) + 1
         e = _Edge(
-            edge_id, s, t, link.text or "", link.label_type, link.stroke, link.head,
-            link.tail, min(link.length, 10), link.pos, user,
+            edge_id,
+            s,
+            t,
+            text or "",
+            link.label_type,
+            link.stroke,
+            link.head,
+            link.tail,
+            min(link.length, 10),
+            pos,
+            user,
         )
         self.edges.append(e)
         self.edge_by_id.setdefault(edge_id, e)
@@ -1067,39 +1224,50 @@ class _FlowParser:
                 continue
             line, col = loc(v.pos)
             concepts.append(
-                Concept.model_construct(
-                    id=v.id,
-                    label=v.text if v.text is not None else v.id,
-                    shape=v.shape,
-                    subgraph=owner.get(v.id),
-                    classes=tuple(v.classes),
-                    line=line,
-                    column=col,
-                    label_type=v.label_type,
-                    styles=tuple(v.styles),
-                    link=v.link,
-                    tooltip=v.tooltip,
+                trusted(
+                    Concept,
+                    dict(
+                        id=v.id,
+                        label=v.text if v.text is not None else v.id,
+                        shape=v.shape,
+                        subgraph=owner.get(v.id),
+                        classes=tuple(v.classes),
+                        line=line,
+                        column=col,
+                        label_type=v.label_type,
+                        styles=tuple(v.styles),
+                        link=v.link,
+                        tooltip=v.tooltip,
+                    ),
                 )
             )
         rels = []
+        kinds: dict[tuple[str, str, str], str] = {}
         for e in self.edges:
+            sig = (e.stroke, e.head, e.tail)
+            kind = kinds.get(sig)
+            if kind is None:
+                kind = kinds[sig] = kind_of(e.stroke, e.head, e.tail, legend)
             line, col = loc(e.pos)
             rels.append(
-                Relationship.model_construct(
-                    id=e.id,
-                    source=e.source,
-                    target=e.target,
-                    label=e.text if e.text != "" else None,
-                    kind=kind_of(e.stroke, e.head, e.tail, legend),
-                    stroke=e.stroke,
-                    head=e.head,
-                    tail=e.tail,
-                    length=e.length,
-                    line=line,
-                    column=col,
-                    label_type=e.label_type,
-                    styles=tuple(e.styles),
-                    user_id=e.user_id,
+                trusted(
+                    Relationship,
+                    dict(
+                        id=e.id,
+                        source=e.source,
+                        target=e.target,
+                        label=e.text if e.text != "" else None,
+                        kind=kind,
+                        stroke=e.stroke,
+                        head=e.head,
+                        tail=e.tail,
+                        length=e.length,
+                        line=line,
+                        column=col,
+                        label_type=e.label_type,
+                        styles=tuple(e.styles),
+                        user_id=e.user_id,
+                    ),
                 )
             )
         subgraphs = []
@@ -1108,30 +1276,41 @@ class _FlowParser:
             if direction is None and self.inherit_dir:
                 direction = self.direction
             subgraphs.append(
-                Subgraph.model_construct(
-                    id=s.id,
-                    title=s.title,
-                    parent=parent.get(s.id),
-                    concepts=tuple(sorted(x for x in s.nodes if x not in sub_ids)),
-                    direction=direction,
-                    line=loc(s.pos)[0],
-                    classes=tuple(s.classes),
-                    styles=tuple(s.styles),
+                trusted(
+                    Subgraph,
+                    dict(
+                        id=s.id,
+                        title=s.title,
+                        parent=parent.get(s.id),
+                        concepts=tuple(sorted(x for x in s.nodes if x not in sub_ids)),
+                        direction=direction,
+                        line=loc(s.pos)[0],
+                        classes=tuple(s.classes),
+                        styles=tuple(s.styles),
+                    ),
                 )
             )
-        return ConceptMap.model_construct(
-            title=self.title,
-            direction=self.direction,
-            concepts=tuple(concepts),
-            relationships=tuple(rels),
-            subgraphs=tuple(subgraphs),
-            class_defs={k: tuple(v) for k, v in self.class_defs.items()},
-            default_link_style=tuple(self.default_link_style),
-            legend=dict(legend or {}),
-            path=self.path,
-            block=block,
-            line=self.first_line,
+        return trusted(
+            ConceptMap,
+            dict(
+                title=self.title,
+                direction=self.direction,
+                concepts=tuple(concepts),
+                relationships=tuple(rels),
+                subgraphs=tuple(subgraphs),
+                class_defs={k: tuple(v) for k, v in self.class_defs.items()},
+                default_link_style=tuple(self.default_link_style),
+                legend=dict(legend or {}),
+                path=self.path,
+                block=block,
+                line=self.first_line,
+            ),
         )
+
+
+_LINK_CACHE: dict[str, _Link] = {}
+#: Tests switch this off to check that the fast path and the general path agree.
+_USE_FAST_PATH = True
 
 
 def _is_word(src: str, pos: int) -> bool:
