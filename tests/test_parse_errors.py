@@ -18,18 +18,29 @@ def _errors(text: str) -> list[str]:
     [
         ("flowchart LR\n  A --> end\n", "2:9: 'end' is a keyword and cannot be used as a node id"),
         ("flowchart LR\n  A --> B\n  end\n", "3:3: 'end' without an open subgraph"),
-        ("flowchart LR\n  A --> B %% c\n", "2:11: unexpected '%%'; expected a link, '&', ';' or a new line"),
+        (
+            "flowchart LR\n  A --> B %% c\n",
+            "2:11: unexpected '%%'; expected a link, '&', ';' or a new line",
+        ),
         ("flowchart LR\n  A[Alpha --> B\n", "2:4: unclosed '[': no ']' follows"),
-        ("flowchart LR\n  A --> |label B\n", "2:9: unclosed link text: no closing '|' on this line"),
-        ("flowchart LR\n  A[\"open --> B\n", "2:5: unterminated string: no closing '\"'"),
+        (
+            "flowchart LR\n  A --> |label B\n",
+            "2:9: unclosed link text: no closing '|' on this line",
+        ),
+        ('flowchart LR\n  A["open --> B\n', "2:5: unterminated string: no closing '\"'"),
         ("flowchart LR\n  A -- dangling\n", "2:5: link text after '--' is never closed"),
         ("flowchart LR\n  A@{ shape: nope } --> B\n", "2:4: No such shape: nope."),
-        ("flowchart LR\n  A@{ shape: Rect }\n", "2:4: No such shape: Rect. Shape names should be lowercase."),
+        (
+            "flowchart LR\n  A@{ shape: Rect }\n",
+            "2:4: No such shape: Rect. Shape names should be lowercase.",
+        ),
         ("flowchart TD\n  subgraph S [T]\n  A --> B\n", "2:3: subgraph 'S' is never closed"),
         ("flowchart LR\n  A[a (b) c]\n", "2:7: unexpected '(' inside an unquoted label"),
         ("flowchart LR\n  A --> B\n  B -=> C\n", "3:5: unknown link '-=>'"),
-        ("flowchart LR\n  A --> B\n  linkStyle 3 stroke:red\n",
-         "3:13: linkStyle 3 refers to a link that does not exist yet (1 link(s) defined so far)"),
+        (
+            "flowchart LR\n  A --> B\n  linkStyle 3 stroke:red\n",
+            "3:13: linkStyle 3 refers to a link that does not exist yet (1 link(s) defined so far)",
+        ),
         ("flowchart lr\n  A --> B\n", "1:11: unknown direction 'lr'"),
         ("flowchart LR\n  😀 --> B\n", "2:3: '😀' cannot start a node id"),
         ("flowchart LR\n  A -- a -- b --> B\n", "2:10: link text cannot contain '--' (or '==')"),
@@ -64,7 +75,9 @@ def test_keywords_as_id_prefixes_follow_mermaid():
 
 
 def test_direction_in_a_label_eats_the_line_like_mermaid():
-    doc = parse_document("flowchart LR\n  A[set direction LR here] --> B\n  C --> D\n", path="d.mmd")
+    doc = parse_document(
+        "flowchart LR\n  A[set direction LR here] --> B\n  C --> D\n", path="d.mmd"
+    )
     assert [c.id for c in doc.maps[0].concepts] == ["C", "D"]
 
 
@@ -100,7 +113,7 @@ def test_broken_lines_do_not_make_error_recovery_quadratic():
 
 
 def test_input_errors_are_one_line():
-    for text, path in [("", "e.mmd"), ("pie\n  \"a\": 1\n", "p.mmd")]:
+    for text, path in [("", "e.mmd"), ('pie\n  "a": 1\n', "p.mmd")]:
         with pytest.raises(InputError) as exc:
             parse_document(text, path=path)
         assert "\n" not in str(exc.value)

@@ -85,7 +85,9 @@ def test_control_characters_rejected_with_position():
 
 
 def test_title_from_heading_and_front_matter():
-    doc = parse_document("# Concept Map: Attention\n\n```mermaid\ngraph LR\nA-->B\n```\n", path="a.md")
+    doc = parse_document(
+        "# Concept Map: Attention\n\n```mermaid\ngraph LR\nA-->B\n```\n", path="a.md"
+    )
     assert doc.maps[0].title == "Attention"
     m = parse_map("---\ntitle: Mine\n---\nflowchart LR\nA-->B\n", path="a.mmd")
     assert m.title == "Mine"

@@ -321,6 +321,7 @@ class _FlowParser:
         self.subs: list[_Sub] = []
         self.sub_by_id: dict[str, _Sub] = {}
         self.sub_count = 0
+        self.owned: set[str] = set()  # nodes already owned by a closed subgraph
         self.class_defs: dict[str, list[str]] = {}
         self.default_link_style: list[str] = []
         self.direction: str | None = None
@@ -587,7 +588,7 @@ class _FlowParser:
             w.text = id2
         link = _LINK_CACHE.get(tok)
         if link is None:
-            link = _LINK_CACHE[tok] = _destruct(tok, None, "")
+            link = _LINK_CACHE[tok] = _destruct(tok)
         self._add_edge(
             id1, id2, link, None, m.start(3), None if pipe is None else decode_label(pipe.strip())
         )
@@ -641,7 +642,7 @@ class _FlowParser:
         sub_id = sid if sid is not None else f"subGraph{self.sub_count}"
         self.sub_count += 1
         # makeUniq: a node already owned by a closed subgraph stays there.
-        owned = self._owned
+        owned = self.owned
         nodes = [x for x in nodes if x not in owned]
         existing = self.sub_by_id.get(sub_id)
         if existing is not None:  # mermaid 12: a repeated id merges into the first block
@@ -654,18 +655,10 @@ class _FlowParser:
                 existing.direction = direction
             return sub_id
         owned.update(nodes)
-        sub = _Sub(sub_id, title if sid is None or title else title, nodes, direction, pos)
+        sub = _Sub(sub_id, title, nodes, direction, pos)
         self.subs.append(sub)
         self.sub_by_id[sub_id] = sub
         return sub_id
-
-    @property
-    def _owned(self) -> set[str]:
-        try:
-            return self.__owned  # type: ignore[has-type]
-        except AttributeError:
-            self.__owned: set[str] = set()
-            return self.__owned
 
     def _rest_of_line(self, pos: int) -> tuple[str, int]:
         end = self._eol(pos)
@@ -894,7 +887,7 @@ class _FlowParser:
 
     def _shape(self, pos: int) -> tuple[str, str, str, dict[str, str] | None, int]:
         src = self.src
-        for opener, closers in _SHAPES:
+        for opener, closers in _SHAPES:  # noqa: B007 - both used after the loop
             if src.startswith(opener, pos):
                 break
         else:  # pragma: no cover - caller checked the first character
@@ -1071,11 +1064,11 @@ class _FlowParser:
         if m:
             edge_id = m.group(1)
             p = m.end()
-        for stroke, rx in _LINK_RES:
+        for _stroke, rx in _LINK_RES:
             lm = rx.match(src, p)
             if lm:
                 tok = lm.group(1)
-                link = _destruct(tok, None, stroke)
+                link = _destruct(tok)
                 link.edge_id = edge_id
                 link.pos = lm.start(1)
                 p = lm.end()
@@ -1161,7 +1154,7 @@ class _FlowParser:
                 raise _Reject(p, "empty link text")
             ltype = "text"
             end_tok, end_pos = em.group(), em.end()
-        link = _destruct(end_tok, start_tok, stroke)
+        link = _destruct(end_tok, start_tok)
         if link.stroke == "INVALID":
             raise _Reject(sm.start(1), f"link starts with {start_tok!r} but ends with {end_tok!r}")
         link.text = decode_label(text.strip())
@@ -1321,7 +1314,7 @@ def _is_word(src: str, pos: int) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _destruct(end_tok: str, start_tok: str | None, stroke_hint: str) -> _Link:
+def _destruct(end_tok: str, start_tok: str | None = None) -> _Link:
     """mermaid's destructLink: link token(s) to stroke, ends and length."""
     s = end_tok.strip()
     last = s[-1]
