@@ -1050,7 +1050,9 @@ class _FlowParser:
         label = data.get("label")
         if label is not None:
             v.text = decode_label(str(label).strip())
-            v.label_type = "markdown"
+            # mermaid-js: a `labelType` key in the shape data wins; markdown by default.
+            ltype = data.get("labelType")
+            v.label_type = ltype if ltype in ("text", "string", "markdown") else "markdown"
         if v.text is None:
             v.text = nid
         return end
@@ -1165,10 +1167,12 @@ class _FlowParser:
         return link
 
     def _add_links(self, sources: list[str], targets: list[str], link: _Link) -> None:
-        last = len(sources) - 1
-        for i, s in enumerate(sources):
-            for j, t in enumerate(targets):
-                eid = link.edge_id if (i == last and j == 0) else None
+        # mermaid-js compares by value: every pair (last start, first end) asks for the id;
+        # the first one gets it, later ones fall back to automatic ids.
+        last, first = sources[-1], targets[0]
+        for s in sources:
+            for t in targets:
+                eid = link.edge_id if (s == last and t == first) else None
                 self._add_edge(s, t, link, eid, link.pos, link.text)
 
     def _add_edge(
