@@ -32,10 +32,28 @@ def _register() -> None:
 
 COMMAND_MODULES = [
     "core",
+    "analyse",
+    "validate",
+    "export",
 ]
 
 _register()
 
 
 def main() -> None:
-    cli(prog_name="conceptmap")
+    """Console entry point. An unexpected exception is a bug: say so in one line, exit 3."""
+    import os
+    import sys
+
+    try:
+        cli(prog_name="conceptmap")
+    except Exception as exc:  # noqa: BLE001 - last line of defence: never a traceback
+        if os.environ.get("CONCEPTMAP_DEBUG"):
+            raise
+        print(
+            f"conceptmap: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug; please report it with the input (CONCEPTMAP_DEBUG=1 shows the "
+            "traceback).",
+            file=sys.stderr,
+        )
+        sys.exit(3)

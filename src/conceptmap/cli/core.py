@@ -1,1 +1,143 @@
-"""`parse` and `stats` commands."""
+"""``parse`` and ``stats``: what the parser sees in a document."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from conceptmap.cli import cli
+from conceptmap.cli._common import (
+    block_option,
+    emit_json,
+    format_option,
+    handle_errors,
+    load_document,
+    load_map,
+)
+from conceptmap.model import ConceptMap
+
+
+def _map_json(cmap: ConceptMap) -> dict:
+    return json.loads(cmap.model_dump_json())
+
+
+def _describe_map(cmap: ConceptMap) -> str:
+    out = []
+    where = f"{cmap.path}:{cmap.line}" if cmap.line else str(cmap.path)
+    out.append(f"{cmap.title or '(untitled)'}  [{where}, block {cmap.block}]")
+    out.append(
+        f"direction {cmap.direction}; {len(cmap.concepts)} concepts, "
+        f"{len(cmap.relationships)} relationships, {len(cmap.subgraphs)} subgraphs"
+    )
+    out.append("")
+    out.append("Concepts:")
+    for c in cmap.concepts:
+        sub = f"  (in {c.subgraph})" if c.subgraph else ""
+        out.append(f"  {c.id:<16} {c.label!r}{sub}")
+    out.append("")
+    out.append("Relationships:")
+    for r in cmap.relationships:
+        lab = f"-- {r.label} -->" if r.label else "-->"
+        out.append(
+            f"  {cmap.label_of(r.source)} {lab} {cmap.label_of(r.target)}"
+            f"   [{r.kind}, line {r.line}]"
+        )
+    if cmap.subgraphs:
+        out.append("")
+        out.append("Subgraphs:")
+        for s in cmap.subgraphs:
+            parent = f" in {s.parent}" if s.parent else ""
+            out.append(f"  {s.id} {s.title!r}{parent}: {', '.join(s.concepts)}")
+    return "\n".join(out)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@block_option
+@format_option("text", "json", default="text")
+@handle_errors
+def parse(file: str, block: int | None, fmt: str) -> None:
+    """Parse FILE and print the concept map it holds.
+
+    FILE is Markdown with ```mermaid flowchart blocks, or a bare .mmd file. With several
+    flowchart blocks, every block is a separate map: JSON prints a list of maps unless
+    --block picks one.
+
+    \b
+    Example:
+        conceptmap parse maps/transformers.md --format json
+    """
+    if block is not None:
+        maps = [load_map(file, block)]
+    else:
+        maps = list(load_document(file).maps)
+    if fmt == "json":
+        data = [_map_json(m) for m in maps]
+        emit_json(data[0] if len(data) == 1 else data)
+        return
+    click.echo("\n\n".join(_describe_map(m) for m in maps))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@block_option
+@format_option("text", "json", default="text")
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Rows of the degree table.",
+)
+@handle_errors
+def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None:
+    """Counts, relationships by kind, subgraphs, components and the best-connected concepts.
+
+    \b
+    Example:
+        conceptmap stats maps/transformers.md --top 5
+        conceptmap stats maps/*.md --format json
+    """
+    from conceptmap.analysis import map_stats
+
+    results = []
+    for file in files:
+        maps = [load_map(file, block)] if block is not None else list(load_document(file).maps)
+        for m in maps:
+            results.append((file, m, map_stats(m)))
+    if fmt == "json":
+        data = []
+        for file, m, st in results:
+            d = json.loads(st.model_dump_json())
+            d["degrees"] = d["degrees"][:top] if top else d["degrees"]
+            data.append({"path": file, "block": m.block, "title": m.title, **d})
+        emit_json(data[0] if len(data) == 1 else data)
+        return
+    chunks = []
+    for file, m, st in results:
+        lines = [
+            f"{file}"
+            + (f" (block {m.block})" if len(results) > 1 else "")
+            + (f": {m.title}" if m.title else "")
+        ]
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(st.relationships_by_kind.items()))
+        lines.append(f"  concepts:       {st.concepts}")
+        lines.append(f"  relationships:  {st.relationships} ({kinds})")
+        lines.append(f"  labelled:       {st.labelled_relationships}")
+        lines.append(f"  subgraphs:      {len(st.subgraphs)}")
+        comp_sizes = ", ".join(str(len(c)) for c in st.components[:8])
+        more = " …" if len(st.components) > 8 else ""
+        lines.append(f"  components:     {len(st.components)} (sizes {comp_sizes}{more})")
+        iso = ", ".join(st.isolated[:10]) or "none"
+        lines.append(f"  isolated:       {iso}")
+        lines.append(f"  density:        {st.density:.4f}")
+        if top and st.degrees:
+            lines.append("  most connected:")
+            width = max(len(d.label) for d in st.degrees[:top])
+            for d in st.degrees[:top]:
+                lines.append(
+                    f"    {d.label:<{width}}  {d.degree:>4}  (in {d.in_degree}, out {d.out_degree})"
+                )
+        chunks.append("\n".join(lines))
+    click.echo("\n\n".join(chunks))

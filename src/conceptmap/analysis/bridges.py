@@ -1,0 +1,137 @@
+"""What holds a map together: :func:`bridges`.
+
+All on the undirected view without invisible links:
+
+* **articulation points** -- concepts whose removal splits their component;
+* **bridges** -- relationships whose removal splits their component (a pair linked by
+  two parallel relationships is never a bridge);
+* **connectors** -- concepts whose neighbours lie in several groups, by the
+  participation coefficient ``P = 1 - sum_s (k_s / k)^2`` (Guimera and Amaral), where
+  ``k`` counts relationships and ``k_s`` those leading into group *s*. Groups are the
+  top-level subgraphs when the map has any (concepts outside subgraphs form their own
+  group), else the Louvain clusters (seed 0). Concepts with ``P > 0`` are listed, highest
+  ``P`` first, then degree, then id;
+* **cross-links** -- relationships between concepts of two different top-level
+  subgraphs (Novak's cross-links);
+* **components** -- connected components, largest first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from conceptmap.analysis.clusters import clusters as find_clusters
+from conceptmap.analysis.clusters import top_subgraph
+from conceptmap.analysis.results import (
+    BridgeRelationship,
+    BridgeResult,
+    ConceptRef,
+    Connector,
+    CrossLink,
+)
+from conceptmap.analysis.stats import _components
+from conceptmap.graph import undirected
+
+if TYPE_CHECKING:
+    from conceptmap.model import ConceptMap
+
+__all__ = ["bridges", "participation"]
+
+
+def participation(links: Counter[str]) -> float:
+    """Participation coefficient of a concept whose relationships go to groups as *links*.
+
+    >>> participation(Counter({"a": 2, "b": 2})), participation(Counter({"a": 3}))
+    (0.5, 0.0)
+    """
+    k = sum(links.values())
+    if k == 0:
+        return 0.0
+    return 1.0 - sum((x / k) ** 2 for x in links.values())
+
+
+def bridges(cmap: ConceptMap) -> BridgeResult:
+    """Articulation points, bridge relationships, connectors, cross-links and components.
+
+    Examples
+    --------
+    >>> from conceptmap.model import Concept, ConceptMap, Relationship
+    >>> cmap = ConceptMap(
+    ...     concepts=tuple(Concept(id=x, label=x) for x in "ABC"),
+    ...     relationships=(Relationship(id="e1", source="A", target="B"),
+    ...                    Relationship(id="e2", source="B", target="C")),
+    ... )
+    >>> r = bridges(cmap)
+    >>> [a.id for a in r.articulation_points], [b.relationship for b in r.bridges]
+    (['B'], ['e1', 'e2'])
+    """
+    G = undirected(cmap)
+    visible = [r for r in cmap.relationships if r.stroke != "invisible" and r.source != r.target]
+    arts = sorted(nx.articulation_points(G))
+    first_rel: dict[frozenset[str], int] = {}
+    for i, r in enumerate(visible):
+        first_rel.setdefault(frozenset((r.source, r.target)), i)
+    bridge_rows = []
+    for u, v in nx.bridges(G):
+        if G[u][v]["weight"] > 1:
+            continue
+        r = visible[first_rel[frozenset((u, v))]]
+        bridge_rows.append(
+            BridgeRelationship(source=r.source, target=r.target, relationship=r.id, label=r.label)
+        )
+    bridge_rows.sort(key=lambda b: (b.source, b.target, b.relationship))
+
+    if cmap.subgraphs:
+        basis = "subgraphs"
+        group = {v: top_subgraph(cmap, v) or f"({v})" for v in G}
+    elif G.number_of_edges():
+        basis = "clusters"
+        group = {v: c.id for c in find_clusters(cmap, seed=0).clusters for v in c.members}
+    else:
+        basis = "none"
+        group = {}
+    links: dict[str, Counter[str]] = {}
+    cross = []
+    for r in visible:
+        if group:
+            links.setdefault(r.source, Counter())[group[r.target]] += 1
+            links.setdefault(r.target, Counter())[group[r.source]] += 1
+        if basis == "subgraphs":
+            sa, sb = top_subgraph(cmap, r.source), top_subgraph(cmap, r.target)
+            if sa is not None and sb is not None and sa != sb:
+                cross.append(
+                    CrossLink(
+                        id=r.id,
+                        source=r.source,
+                        target=r.target,
+                        label=r.label,
+                        source_subgraph=sa,
+                        target_subgraph=sb,
+                    )
+                )
+    connectors = []
+    for v, counter in links.items():
+        p = participation(counter)
+        if p > 0:
+            connectors.append(
+                Connector(
+                    id=v,
+                    label=cmap.label_of(v),
+                    participation=p,
+                    degree=sum(counter.values()),
+                    groups=tuple(sorted(counter)),
+                )
+            )
+    connectors.sort(key=lambda c: (-c.participation, -c.degree, c.id))
+    components = _components(list(G.nodes), [(r.source, r.target) for r in visible])
+    return BridgeResult(
+        articulation_points=tuple(ConceptRef(id=v, label=cmap.label_of(v)) for v in arts),
+        bridges=tuple(bridge_rows),
+        connectors=tuple(connectors),
+        basis=basis,  # type: ignore[arg-type]
+        cross_links=tuple(cross),
+        components=components,
+    )

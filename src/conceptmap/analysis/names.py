@@ -1,0 +1,105 @@
+"""Find a concept from what a user typed: :func:`resolve_concept`.
+
+Matching, first hit wins (ids before labels at each step):
+
+1. the exact id, then the exact label;
+2. the *key*: Unicode NFKC, casefold, hyphens/underscores/dashes as spaces, whitespace
+   collapsed (``"self attention"`` finds ``Self-Attention``);
+3. the key without any spaces (``"selfattention"``, ``"multi head"``).
+
+A step that matches several different concepts is ambiguous and raises, listing them.
+No match raises :class:`~conceptmap.errors.UnknownConceptError` with up to five
+"did you mean" suggestions from :mod:`difflib`, written ``Label (ID)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from conceptmap.errors import UnknownConceptError
+
+if TYPE_CHECKING:
+    from conceptmap.model import ConceptMap
+
+__all__ = ["concept_key", "resolve_concept"]
+
+_SEP_RE = re.compile(r"[\s\-_\u2010-\u2015\u2212]+")
+
+
+def concept_key(text: str) -> str:
+    """The forgiving comparison key of a name.
+
+    >>> concept_key("  Self—Attention "), concept_key("ＭＬＭ")
+    ('self attention', 'mlm')
+    """
+    t = unicodedata.normalize("NFKC", text).casefold()
+    return _SEP_RE.sub(" ", t).strip()
+
+
+def _describe(cmap: ConceptMap, cid: str) -> str:
+    label = cmap.label_of(cid)
+    return cid if label == cid else f"{label} ({cid})"
+
+
+def resolve_concept(cmap: ConceptMap, name: str) -> str:
+    """The id of the concept *name* refers to (by id or label, forgivingly).
+
+    Raises
+    ------
+    UnknownConceptError
+        No concept (or more than one) matches; ``suggestions`` holds the candidates.
+
+    Examples
+    --------
+    >>> from conceptmap.model import Concept, ConceptMap
+    >>> cmap = ConceptMap(concepts=(Concept(id="SELFATTN", label="Self-Attention"),))
+    >>> resolve_concept(cmap, "self attention"), resolve_concept(cmap, "selfattn")
+    ('SELFATTN', 'SELFATTN')
+    >>> resolve_concept(cmap, "self-atention")
+    Traceback (most recent call last):
+    ...
+    conceptmap.errors.UnknownConceptError: no concept named 'self-atention'; did you mean: Self-Attention (SELFATTN)?
+    """
+    by_id = cmap.concept_by_id
+    if name in by_id:
+        return name
+    exact = [c.id for c in cmap.concepts if c.label == name]
+    if len(exact) == 1:
+        return exact[0]
+    key = concept_key(name)
+    for transform in (lambda s: s, lambda s: s.replace(" ", "")):
+        want = transform(key)
+        if not want:
+            break
+        for field in ("id", "label"):
+            hits = sorted(
+                {c.id for c in cmap.concepts if transform(concept_key(getattr(c, field))) == want}
+            )
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                raise UnknownConceptError(name, [_describe(cmap, h) for h in hits])
+    raise UnknownConceptError(name, _suggest(cmap, key))
+
+
+def _suggest(cmap: ConceptMap, key: str, limit: int = 5) -> list[str]:
+    if not key:
+        return []
+    keys: dict[str, str] = {}
+    for c in cmap.concepts:
+        keys.setdefault(concept_key(c.label), c.id)
+        keys.setdefault(concept_key(c.id), c.id)
+    found: list[str] = []
+    for k in difflib.get_close_matches(key, list(keys), n=limit * 2, cutoff=0.6):
+        if keys[k] not in found:
+            found.append(keys[k])
+    if len(found) < limit:  # names containing what was typed ("attention")
+        for k in sorted(keys):
+            if key in k and keys[k] not in found:
+                found.append(keys[k])
+            if len(found) >= limit:
+                break
+    return [_describe(cmap, cid) for cid in found[:limit]]

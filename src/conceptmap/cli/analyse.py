@@ -1,0 +1,389 @@
+"""Analysis commands: centrality, clusters, bridges, path, prereqs, order, quality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from conceptmap.analysis import (
+    bridges,
+    centrality,
+    clusters,
+    default_relations,
+    learning_order,
+    learning_path,
+    load_relations,
+    prerequisites,
+    quality,
+    resolve_concept,
+)
+from conceptmap.analysis.centrality import MEASURES
+from conceptmap.analysis.clusters import METHODS
+from conceptmap.analysis.relations import RelationVocabulary
+from conceptmap.analysis.results import Assumption, CycleFinding, RelationRef
+from conceptmap.cli import cli
+from conceptmap.cli._common import (
+    block_option,
+    emit_json,
+    format_option,
+    handle_errors,
+    load_map,
+    read_text,
+)
+
+__all__ = [
+    "bridges_cmd",
+    "centrality_cmd",
+    "clusters_cmd",
+    "order_cmd",
+    "path_cmd",
+    "prereqs_cmd",
+    "quality_cmd",
+]
+
+file_argument = click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+top_option = click.option(
+    "--top", type=click.IntRange(min=1), default=None, help="Show only the first N rows."
+)
+relations_option = click.option(
+    "--relations",
+    "relations_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="TOML file: which end of each link phrase is learned first.",
+)
+
+
+def _vocab(path: str | None) -> RelationVocabulary:
+    if path is None:
+        return default_relations()
+    return load_relations(read_text(path), path=path)
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json")
+
+
+def _fmt(x: float | None) -> str:
+    return "-" if x is None else f"{x:.4f}"
+
+
+def _rel(r: RelationRef) -> str:
+    label = f"|{r.label}|" if r.label else f"({r.kind})"
+    return f"{r.source} --{label}--> {r.target}"
+
+
+def _findings(assumptions: tuple[Assumption, ...], cycles: tuple[CycleFinding, ...]) -> None:
+    for a in assumptions:
+        what = f"link phrase {a.label!r}" if a.label else "unlabelled links"
+        click.echo(
+            f"assumption: {what} not in the vocabulary; assumed the {a.assumed} comes first "
+            f"({a.count} relationship(s))"
+        )
+    for c in cycles:
+        click.echo(f"cycle: {c.message}")
+
+
+@cli.command("centrality")
+@file_argument
+@block_option
+@format_option("text", "json")
+@top_option
+@click.option(
+    "--measure",
+    type=click.Choice(list(MEASURES)),
+    default="degree",
+    show_default=True,
+    help="Rank by this measure.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for sampling.")
+@handle_errors
+def centrality_cmd(
+    file: str, block: int | None, fmt: str, top: int | None, measure: str, seed: int
+) -> None:
+    """Rank concepts by degree, betweenness, PageRank, closeness, eigenvector.
+
+    Degree counts every relationship touching a concept (the "connections" of
+    concept-map documents). Tiers: Critical/High/Medium/Low by degree relative to the
+    top concept. Large maps get sampled betweenness (said in the output).
+
+    \b
+    Example:
+        conceptmap centrality maps/transformers.md --top 5
+        conceptmap centrality maps/transformers.md --measure pagerank --format json
+    """
+    result = centrality(load_map(file, block), seed=seed, measure=measure)
+    rows = result.concepts[:top] if top else result.concepts
+    if fmt == "json":
+        data = _dump(result)
+        data["concepts"] = data["concepts"][: len(rows)]
+        emit_json(data)
+        return
+    width = max((len(c.label.replace("\n", " ")) for c in rows), default=7)
+    width = min(max(width, 7), 40)
+    click.echo(
+        f"{'rank':>4}  {'concept':<{width}}  {'deg':>3} {'in':>3} {'out':>3}  "
+        f"{'between':>7}  {'pagerank':>8}  {'close':>6}  {'eigen':>6}  tier"
+    )
+    for i, c in enumerate(rows, 1):
+        label = c.label.replace("\n", " ")[:width]
+        eig = "-" if c.eigenvector is None else f"{c.eigenvector:.4f}"
+        click.echo(
+            f"{i:>4}  {label:<{width}}  {c.degree:>3} {c.in_degree:>3} {c.out_degree:>3}  "
+            f"{c.betweenness:>7.4f}  {c.pagerank:>8.4f}  {c.closeness:>6.4f}  {eig:>6}  {c.tier}"
+        )
+    how = "exact" if result.exact else f"sampled (k={result.k}, seed={result.seed})"
+    click.echo(f"betweenness/closeness: {how}; backend: {result.backend}")
+
+
+@cli.command("clusters")
+@file_argument
+@block_option
+@format_option("text", "json")
+@top_option
+@click.option("--method", type=click.Choice(list(METHODS)), default="louvain", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--resolution", type=float, default=1.0, show_default=True)
+@handle_errors
+def clusters_cmd(
+    file: str,
+    block: int | None,
+    fmt: str,
+    top: int | None,
+    method: str,
+    seed: int,
+    resolution: float,
+) -> None:
+    """Find topics (communities) and compare them with the author's subgraphs.
+
+    \b
+    Example:
+        conceptmap clusters maps/transformers.md
+        conceptmap clusters maps/transformers.md --method greedy --format json
+    """
+    r = clusters(load_map(file, block), method=method, seed=seed, resolution=resolution)
+    shown = r.clusters[:top] if top else r.clusters
+    if fmt == "json":
+        data = _dump(r)
+        data["clusters"] = data["clusters"][: len(shown)]
+        emit_json(data)
+        return
+    click.echo(f"{len(r.clusters)} clusters ({r.method}, seed {r.seed}, resolution {r.resolution})")
+    for c in shown:
+        click.echo(f"{c.id} {c.name} ({c.size}): {', '.join(c.members)}")
+    click.echo(f"modularity: {r.modularity:.3f}")
+    if r.subgraph_modularity is not None and r.agreement is not None:
+        click.echo(f"subgraph modularity: {r.subgraph_modularity:.3f}")
+        click.echo(
+            f"agreement with subgraphs: NMI {r.agreement.nmi:.3f}, ARI {r.agreement.ari:.3f}"
+        )
+    for m in r.misplaced:
+        click.echo(f"misplaced? {m.label} ({m.id}) in {m.subgraph}, clustered with {m.suggested}")
+    for g in r.gaps:
+        click.echo(f"gap: {g.a} and {g.b} joined by {g.links} relationship(s)")
+
+
+@cli.command("bridges")
+@file_argument
+@block_option
+@format_option("text", "json")
+@top_option
+@handle_errors
+def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None:
+    """Concepts and relationships that hold the map together.
+
+    \b
+    Example:
+        conceptmap bridges maps/transformers.md --top 5
+    """
+    r = bridges(load_map(file, block))
+    connectors = r.connectors[:top] if top else r.connectors
+    if fmt == "json":
+        data = _dump(r)
+        data["connectors"] = data["connectors"][: len(connectors)]
+        emit_json(data)
+        return
+    arts = ", ".join(f"{a.label} ({a.id})" for a in r.articulation_points) or "none"
+    click.echo(f"articulation points: {arts}")
+    click.echo(f"bridges ({len(r.bridges)}):")
+    for b in r.bridges:
+        link = f"--|{b.label}|-->" if b.label else "-->"
+        click.echo(f"  {b.source} {link} {b.target}")
+    click.echo(f"connectors (participation over {r.basis}):")
+    for c in connectors:
+        click.echo(f"  {c.label} ({c.id}) P={c.participation:.2f} groups: {', '.join(c.groups)}")
+    click.echo(f"cross-links ({len(r.cross_links)}):")
+    for x in r.cross_links:
+        link = f"--|{x.label}|-->" if x.label else "-->"
+        click.echo(f"  {x.source} {link} {x.target} ({x.source_subgraph} -> {x.target_subgraph})")
+    if len(r.components) > 1:
+        click.echo(f"components ({len(r.components)}):")
+        for comp in r.components:
+            click.echo(f"  {', '.join(comp)}")
+
+
+@cli.command("path")
+@file_argument
+@click.argument("start")
+@click.argument("goal")
+@block_option
+@format_option("text", "json")
+@relations_option
+@click.option(
+    "--any-direction",
+    is_flag=True,
+    help="Allow steps against the learning order (how are these related?).",
+)
+@handle_errors
+def path_cmd(
+    file: str,
+    start: str,
+    goal: str,
+    block: int | None,
+    fmt: str,
+    relations_file: str | None,
+    any_direction: bool,
+) -> None:
+    """The best learning route from START (known) to GOAL.
+
+    Concepts are named by id or label (case, spaces, hyphens forgiven). Exit code 1 when
+    there is no route; 2 for an unknown concept.
+
+    \b
+    Example:
+        conceptmap path maps/transformers.md "self attention" "context length"
+        conceptmap path maps/transformers.md Softmax BERT --any-direction
+    """
+    cmap = load_map(file, block)
+    a, b = resolve_concept(cmap, start), resolve_concept(cmap, goal)
+    r = learning_path(cmap, a, b, relations=_vocab(relations_file), any_direction=any_direction)
+    if fmt == "json":
+        emit_json(_dump(r))
+    elif r.found:
+        click.echo(
+            f"{cmap.label_of(a)} -> {cmap.label_of(b)} ({len(r.steps)} steps, cost {r.cost:g})"
+        )
+        for s in r.steps:
+            against = "  (against the learning order)" if not s.follows_order else ""
+            click.echo(
+                f"{s.position:>3}. {s.from_label} -> {s.to_label}: {_rel(s.relationship)}{against}"
+            )
+        _findings(r.assumptions, r.cycles)
+    else:
+        click.echo(f"no learning route from {cmap.label_of(a)} to {cmap.label_of(b)}")
+        if r.reverse_exists:
+            click.echo(
+                f"{cmap.label_of(b)} is learned before {cmap.label_of(a)}; try swapping them"
+            )
+        click.echo("hint: --any-direction shows how they are related")
+    if not r.found:
+        click.get_current_context().exit(1)
+
+
+@cli.command("prereqs")
+@file_argument
+@click.argument("target")
+@block_option
+@format_option("text", "json")
+@relations_option
+@top_option
+@handle_errors
+def prereqs_cmd(
+    file: str,
+    target: str,
+    block: int | None,
+    fmt: str,
+    relations_file: str | None,
+    top: int | None,
+) -> None:
+    """Everything to learn before TARGET, in order, with depth (1 = direct prerequisite).
+
+    \b
+    Example:
+        conceptmap prereqs maps/transformers.md BERT
+        conceptmap prereqs maps/transformers.md bert --relations my-phrases.toml
+    """
+    cmap = load_map(file, block)
+    t = resolve_concept(cmap, target)
+    r = prerequisites(cmap, t, relations=_vocab(relations_file))
+    steps = r.steps[:top] if top else r.steps
+    if fmt == "json":
+        data = _dump(r)
+        data["steps"] = data["steps"][: len(steps)]
+        emit_json(data)
+        return
+    if not r.steps:
+        click.echo(f"{cmap.label_of(t)} has no prerequisites in this map")
+    else:
+        click.echo(f"before {cmap.label_of(t)}, learn:")
+    for s in steps:
+        click.echo(f"{s.position:>3}. {s.label} (depth {s.depth}) via {_rel(s.via[0])}")
+    _findings(r.assumptions, r.cycles)
+
+
+@cli.command("order")
+@file_argument
+@block_option
+@format_option("text", "json")
+@relations_option
+@top_option
+@handle_errors
+def order_cmd(
+    file: str, block: int | None, fmt: str, relations_file: str | None, top: int | None
+) -> None:
+    """A learning order for the whole map (prerequisites first), deterministic.
+
+    \b
+    Example:
+        conceptmap order maps/transformers.md --top 10
+    """
+    r = learning_order(load_map(file, block), relations=_vocab(relations_file))
+    steps = r.steps[:top] if top else r.steps
+    if fmt == "json":
+        data = _dump(r)
+        data["steps"] = data["steps"][: len(steps)]
+        emit_json(data)
+        return
+    for s in steps:
+        after = f"  after {', '.join(sorted({_other(v, s.id) for v in s.via}))}" if s.via else ""
+        click.echo(f"{s.position:>3}. {s.label} (level {s.depth}){after}")
+    _findings(r.assumptions, r.cycles)
+
+
+def _other(r: RelationRef, me: str) -> str:
+    return r.target if r.source == me else r.source
+
+
+@cli.command("quality")
+@file_argument
+@block_option
+@format_option("text", "json")
+@top_option
+@handle_errors
+def quality_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None:
+    """Novak-Gowin-style structural score and link-phrase statistics.
+
+    score = propositions + 5 x hierarchy levels + branching points + 10 x cross-links.
+
+    \b
+    Example:
+        conceptmap quality maps/transformers.md
+    """
+    q = quality(load_map(file, block))
+    phrases = q.phrases[:top] if top else q.phrases
+    if fmt == "json":
+        data = _dump(q)
+        data["phrases"] = data["phrases"][: len(phrases)]
+        emit_json(data)
+        return
+    click.echo(f"score: {q.score}")
+    click.echo(f"  propositions (labelled links): {q.propositions}")
+    click.echo(f"  hierarchy levels: {q.hierarchy_levels} (x5 = {5 * q.hierarchy_levels})")
+    click.echo(f"  branchings: {q.branchings} ({q.branching_points} points)")
+    click.echo(f"  cross-links: {q.cross_links} (x10 = {10 * q.cross_links})")
+    click.echo(f"unlabelled links: {q.unlabelled}")
+    click.echo(f"link phrases: {q.distinct_phrases} distinct, diversity {q.phrase_diversity:.2f}")
+    for p in phrases:
+        mark = "  (overused)" if p.phrase in q.overused else ""
+        click.echo(f"  {p.count:>3}  {p.phrase}{mark}")

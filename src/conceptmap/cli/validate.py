@@ -1,0 +1,379 @@
+"""`validate` command: check what concept-map documents claim about their diagrams."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from conceptmap.cli import cli
+from conceptmap.cli._common import (
+    UsageProblem,
+    emit_json,
+    format_option,
+    read_text,
+    write_atomic,
+)
+from conceptmap.errors import InputError, MapSyntaxError
+from conceptmap.parse import Document, decode_bytes, parse_document
+from conceptmap.validate import (
+    ValidateConfig,
+    ValidationResult,
+    fix_document,
+    load_config,
+    validate_document,
+)
+from conceptmap.validate.config import rule_selected
+from conceptmap.validate.findings import Finding, summarise
+from conceptmap.validate.rules import RULES
+
+__all__ = ["validate"]
+
+_SUFFIXES = (".md", ".markdown", ".mmd", ".mermaid")
+_MAP_REF_RE = re.compile(
+    r"^[ \t>]*(?:[-*+][ \t]+)?\*\*Concept Map:?\*\*:?[ \t]*(.+?)[ \t]*$", re.I | re.M
+)
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class _File:
+    path: str
+    raw: bytes
+    text: str  # decoded, original newlines
+    norm: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.norm = self.text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode("utf-8")
+        return _BOM + data if self.raw.startswith(_BOM) else data
+
+
+def _display(p: Path) -> str:
+    try:
+        return os.path.relpath(p)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(p)
+
+
+def _collect(paths: tuple[str, ...]) -> tuple[list[Path], set[Path]]:
+    """Files to check, and which of them were named explicitly."""
+    files: list[Path] = []
+    explicit: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in _SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+            explicit.add(p.resolve())
+        else:
+            raise UsageProblem(f"{raw}: no such file or directory")
+    unique = list(dict.fromkeys(f.resolve() for f in files))
+    return unique, explicit
+
+
+def _read(path: Path) -> _File:
+    raw = path.read_bytes()
+    return _File(_display(path), raw, decode_bytes(raw, path=_display(path)))
+
+
+def _find_config(start: Path) -> ValidateConfig:
+    for d in [start, *start.parents]:
+        for name in ("conceptmap.toml", "pyproject.toml"):
+            f = d / name
+            if f.is_file():
+                cfg = load_config(f.read_text(encoding="utf-8"), source=str(f))
+                if name == "conceptmap.toml" or cfg != ValidateConfig():
+                    return cfg
+    return ValidateConfig()
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _check_rules(names: list[str]) -> None:
+    known = {r.name for r in RULES} | {r.code for r in RULES}
+    for n in names:
+        if n not in known and not (
+            n.upper().startswith("CM") and any(r.code.startswith(n.upper()) for r in RULES)
+        ):
+            raise UsageProblem(f"unknown rule {n!r}; see docs/validate-rules.md")
+
+
+def _map_ref(text: str) -> str | None:
+    m = _MAP_REF_RE.search(text)
+    return m.group(1).strip("`<> ") if m else None
+
+
+def _resolve_ref(ref: str, referrer: Path, maps: dict[Path, Any]) -> Path | None:
+    cand = (referrer.parent / ref).resolve()
+    if cand.is_file():
+        return cand
+    by_name = [p for p in maps if p.name == Path(ref).name]
+    return by_name[0] if len(by_name) == 1 else None
+
+
+def _format_text(f: Finding) -> str:
+    extra = ""
+    if f.declared is not None or f.actual is not None:
+        parts = []
+        if f.declared is not None:
+            parts.append(f"declared {f.declared}")
+        if f.actual is not None:
+            parts.append(f"actual {f.actual}")
+        extra = f" ({', '.join(parts)})"
+    return f"{f.path}:{f.line}:{f.column}: {f.severity}[{f.code} {f.rule}]: {f.message}{extra}"
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _format_github(f: Finding) -> str:
+    level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
+    msg = f.message
+    if f.declared is not None or f.actual is not None:
+        msg += f" (declared {f.declared}, actual {f.actual})"
+    return (
+        f"::{level} file={_gh_escape(f.path, True)},line={f.line},col={f.column},"
+        f"title={_gh_escape(f'{f.code} {f.rule}', True)}::{_gh_escape(msg)}"
+    )
+
+
+def _summary_line(findings: list[Finding], files: int) -> str:
+    s = summarise(findings)
+    text = (
+        f"{s.errors} error{'s' if s.errors != 1 else ''}, "
+        f"{s.warnings} warning{'s' if s.warnings != 1 else ''}, {s.info} info "
+        f"in {files} file{'s' if files != 1 else ''}"
+    )
+    if s.fixable:
+        text += f" ({s.fixable} fixable with --fix)"
+    return text
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@format_option("text", "json", "github")
+@click.option("--fix", is_flag=True, help="Rewrite wrong declared values in place.")
+@click.option("--diff", is_flag=True, help="Show what --fix would change; write nothing.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--select", default=None, help="Only these rules (names, codes or prefixes).")
+@click.option("--ignore", default=None, help="Skip these rules (names, codes or prefixes).")
+@click.option("--map", "map_file", default=None, help="The map the PATH documents describe.")
+@click.option("--relations", default=None, help="TOML relation vocabulary for pathway order.")
+def validate(
+    paths: tuple[str, ...],
+    fmt: str,
+    fix: bool,
+    diff: bool,
+    strict: bool,
+    select: str | None,
+    ignore: str | None,
+    map_file: str | None,
+    relations: str | None,
+) -> None:
+    """Check the statistics and claims of concept-map documents against their diagrams.
+
+    PATH may be a directory: every map in it is checked, and so is every document whose
+    `**Concept Map:**` line names one. Exit status: 0 no errors, 1 errors (or warnings
+    with --strict), 2 usage or parse error.
+
+    \b
+    Examples:
+        conceptmap validate maps/
+        conceptmap validate maps/transformers.md --format json
+        conceptmap validate notes/ --fix
+        conceptmap validate flashcards.md --map maps/transformers.md --diff
+    """
+    sel, ign = _split(select), _split(ignore)
+    _check_rules(sel + ign)
+    try:
+        config = _find_config(Path.cwd()).merged(select=sel, ignore=ign, strict=strict)
+        vocabulary = None
+        if relations is not None:
+            from conceptmap.analysis import load_relations
+
+            vocabulary = load_relations(read_text(relations), path=relations)
+    except InputError as exc:
+        raise UsageProblem(str(exc)) from None
+
+    files, explicit = _collect(paths)
+    problems: list[str] = []
+    maps: dict[Path, tuple[_File, Document]] = {}
+    siblings: dict[Path, list[Path]] = {}
+    docs: dict[Path, _File] = {}
+    extra: list[Finding] = []
+
+    def load_map(p: Path) -> bool:
+        if p in maps:
+            return True
+        try:
+            f = docs.get(p) or _read(p)
+            docs[p] = f
+            maps[p] = (f, parse_document(f.text, path=f.path))
+            return True
+        except MapSyntaxError as exc:
+            problems.append(str(exc))
+        except InputError as exc:
+            problems.append(str(exc))
+        return False
+
+    if map_file is not None:
+        mp = Path(map_file).resolve()
+        if not mp.is_file():
+            raise UsageProblem(f"--map {map_file}: no such file")
+        if load_map(mp):
+            siblings[mp] = [p for p in files if p != mp]
+            for p in siblings[mp]:
+                try:
+                    docs[p] = _read(p)
+                except InputError as exc:
+                    problems.append(str(exc))
+            siblings[mp] = [p for p in siblings[mp] if p in docs]
+    else:
+        refs: list[tuple[Path, str]] = []
+        for p in files:
+            try:
+                f = _read(p)
+            except InputError as exc:
+                problems.append(str(exc))
+                continue
+            docs[p] = f
+            ref = _map_ref(f.norm)
+            if ref is not None:
+                refs.append((p, ref))
+                continue
+            try:
+                maps[p] = (f, parse_document(f.text, path=f.path))
+            except MapSyntaxError as exc:
+                problems.append(str(exc))
+            except InputError as exc:
+                if p in explicit:
+                    problems.append(str(exc))
+        for p, ref in refs:
+            target = _resolve_ref(ref, p, maps)
+            if target is not None and load_map(target):
+                siblings.setdefault(target, []).append(p)
+                continue
+            f = docs[p]
+            m = _MAP_REF_RE.search(f.norm)
+            assert m is not None
+            line = f.norm.count("\n", 0, m.start(1)) + 1
+            col = m.start(1) - (f.norm.rfind("\n", 0, m.start(1)) + 1) + 1
+            extra.append(
+                Finding(
+                    rule="map-not-found",
+                    code="CM205",
+                    severity="warning",
+                    path=f.path,
+                    line=line,
+                    column=col,
+                    declared=ref,
+                    message=(
+                        f"the concept map {ref!r} was not found (relative to this file or by "
+                        "name among the files checked); its claims were not checked"
+                    ),
+                )
+            )
+
+    results: list[tuple[Path, ValidationResult]] = []
+    for mp in sorted(maps):
+        f, doc = maps[mp]
+        sib = [(docs[s].path, docs[s].norm) for s in sorted(siblings.get(mp, []))]
+        results.append(
+            (mp, validate_document(doc, siblings=sib, relations=vocabulary, config=config))
+        )
+
+    findings = [x for x in extra if rule_selected(config, x.rule, x.code)]
+    written: list[str] = []
+    diffs: list[str] = []
+    for mp, result in results:
+        own = [mp, *siblings.get(mp, [])]
+        changed = False
+        for p in own:
+            f = docs[p]
+            new = fix_document(f.text, result, path=f.path)
+            if new == f.text:
+                continue
+            changed = True
+            if diff:
+                diffs.append(
+                    "".join(
+                        difflib.unified_diff(
+                            f.text.splitlines(keepends=True),
+                            new.splitlines(keepends=True),
+                            fromfile=f"a/{f.path}",
+                            tofile=f"b/{f.path}",
+                        )
+                    )
+                )
+            elif fix:
+                write_atomic(p, f.encode(new))
+                written.append(f.path)
+                docs[p] = _File(f.path, f.encode(new), new)
+        if fix and changed and not diff:
+            # Validate again what was written: what is left is what we report.
+            doc = parse_document(docs[mp].text, path=docs[mp].path)
+            sib = [(docs[s].path, docs[s].norm) for s in sorted(siblings.get(mp, []))]
+            result = validate_document(doc, siblings=sib, relations=vocabulary, config=config)
+        findings.extend(result.findings)
+    findings = sorted(set(findings), key=Finding.sort_key)
+    checked = len(docs)
+
+    for p in problems:
+        click.echo(p, err=True)
+    if diff:
+        click.echo("".join(diffs), nl=False)
+    elif fmt == "json":
+        s = summarise(findings)
+        emit_json(
+            {
+                "findings": [x.public() for x in findings],
+                "summary": {
+                    "errors": s.errors,
+                    "warnings": s.warnings,
+                    "info": s.info,
+                    "fixable": s.fixable,
+                    "files_checked": checked,
+                    "files_with_findings": s.files,
+                    "fixed_files": written,
+                },
+            }
+        )
+    elif fmt == "github":
+        for x in findings:
+            click.echo(_format_github(x))
+    else:
+        for x in findings:
+            click.echo(_format_text(x))
+        for w in written:
+            click.echo(f"fixed {w}")
+        click.echo(_summary_line(findings, checked))
+
+    if problems:
+        raise SystemExit(2)
+    s = summarise(findings)
+    if diff and diffs:
+        raise SystemExit(1)
+    if s.errors or (config.strict and s.warnings):
+        raise SystemExit(1)

@@ -1,0 +1,425 @@
+/* conceptmap interactive page. Writes user text only with textContent / createElement. */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("graph-data").textContent);
+  var container = document.getElementById("cy");
+  var tooltip = document.getElementById("tooltip");
+  var details = document.getElementById("details");
+  var legend = document.getElementById("legend");
+  var searchBox = document.getElementById("search");
+  var searchStatus = document.getElementById("search-status");
+  var large = data.large;
+  var byId = {};
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) { node.removeChild(node.firstChild); }
+  }
+
+  function formatValue(v) {
+    if (typeof v === "number" && !Number.isInteger(v)) { return v.toFixed(4); }
+    return String(v);
+  }
+
+  // -- elements ----------------------------------------------------------------
+  // Subgraphs are compound nodes under in-browser physics; with fixed positions they are
+  // plain rectangles computed in Python (compound nodes cost seconds on big maps).
+  var useBoxes = data.layout === "preset";
+  var subTitle = {};
+  var elements = [];
+  data.subgraphs.forEach(function (s) {
+    subTitle[s.id] = s.title;
+    var d = { id: s.id, key: s.key, label: s.title, kind: "subgraph" };
+    if (useBoxes) {
+      if (!s.box) { return; }
+      d.w = s.box[2];
+      d.h = s.box[3];
+      d.depth = s.box[4];
+      elements.push({ group: "nodes", data: d, position: { x: s.box[0], y: s.box[1] }, classes: "subgraph box", grabbable: false, selectable: false });
+      return;
+    }
+    if (s.parent) { d.parent = s.parent; }
+    elements.push({ group: "nodes", data: d, classes: "subgraph" });
+  });
+  data.concepts.forEach(function (c) {
+    byId[c.id] = c;
+    var d = { id: c.id, key: c.key, label: c.label, color: c.color, border: c.border, size: c.size };
+    if (c.parent && !useBoxes) { d.parent = c.parent; }
+    elements.push({
+      group: "nodes", data: d, position: { x: c.x, y: c.y },
+      classes: "concept" + (c.path ? " path" : "")
+    });
+  });
+  data.relationships.forEach(function (r) {
+    elements.push({
+      group: "edges",
+      data: { id: r.id, key: r.key, source: r.source, target: r.target, label: r.label || "", kind: r.kind },
+      classes: ["stroke-" + r.stroke, "head-" + r.head, "tail-" + r.tail, r.path ? "path" : ""].join(" ")
+    });
+  });
+
+  var ends = { arrow: "triangle", circle: "circle", cross: "tee", none: "none" };
+  var style = [
+    { selector: "node.concept", style: {
+      "shape": "ellipse", "width": "data(size)", "height": "data(size)",
+      "background-color": "data(color)", "border-color": "data(border)", "border-width": 2,
+      "label": "data(label)", "font-size": large ? 12 : 15, "color": "#1f2933",
+      "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
+      "text-wrap": "wrap", "text-max-width": large ? "140px" : "160px",
+      "text-background-color": "#ffffff", "text-background-opacity": 0.8,
+      "text-background-padding": "1px", "text-background-shape": "roundrectangle",
+      "min-zoomed-font-size": large ? 9 : 0
+    } },
+    { selector: "node.subgraph", style: {
+      "shape": "round-rectangle", "background-color": "#eef2f7", "background-opacity": 0.75,
+      "border-color": "#9aa5b1", "border-width": 1.5, "padding": "22px",
+      "label": "data(label)", "font-size": large ? 14 : 17, "font-weight": "bold", "color": "#334e68",
+      "text-valign": "top", "text-halign": "center", "text-margin-y": -4,
+      "text-wrap": "wrap", "text-max-width": "260px",
+      "min-zoomed-font-size": large ? 7 : 0
+    } },
+    { selector: "node.box", style: {
+      "width": "data(w)", "height": "data(h)", "padding": 0, "events": "no",
+      "z-index-compare": "manual", "z-index": "data(depth)", "text-margin-y": -2
+    } },
+    { selector: "edge", style: { "z-index-compare": "manual", "z-index": 50 } },
+    { selector: "node.concept", style: { "z-index-compare": "manual", "z-index": 100 } },
+    { selector: "edge", style: {
+      "width": 1.6, "line-color": "#90a4ae", "curve-style": large ? "straight" : "bezier",
+      "target-arrow-color": "#90a4ae", "source-arrow-color": "#90a4ae",
+      "arrow-scale": 1.1, "label": "data(label)", "font-size": large ? 10 : 12, "color": "#52606d",
+      "text-background-color": "#ffffff", "text-background-opacity": 0.85,
+      "text-background-padding": "1px", "text-wrap": "wrap", "text-max-width": "120px",
+      "min-zoomed-font-size": large ? 10 : 0
+    } },
+    // large maps: link labels only around the selected concept (measuring thousands is slow)
+    { selector: "edge", style: { "label": large ? "" : "data(label)" } },
+    { selector: "edge.focus", style: { "label": "data(label)" } },
+    { selector: "edge.stroke-thick", style: {
+      "width": 3.4, "line-color": "#546e7a", "target-arrow-color": "#546e7a", "source-arrow-color": "#546e7a"
+    } },
+    { selector: "edge.stroke-dotted", style: { "line-style": "dashed", "line-dash-pattern": [7, 4] } },
+    { selector: "edge.stroke-invisible", style: { "display": "none" } },
+    { selector: "node.path", style: { "border-color": "#d81b60", "border-width": 5 } },
+    { selector: "edge.path", style: {
+      "line-color": "#d81b60", "target-arrow-color": "#d81b60", "source-arrow-color": "#d81b60",
+      "width": 5, "z-index": 20
+    } },
+    { selector: "node.search-match", style: {
+      "underlay-color": "#ff8f00", "underlay-opacity": 0.55, "underlay-padding": 9,
+      "underlay-shape": "ellipse", "border-color": "#e65100", "border-width": 4
+    } },
+    { selector: "node.concept:selected", style: { "border-color": "#1f2933", "border-width": 4 } },
+    { selector: ".faded", style: { "opacity": 0.14, "text-opacity": 0.1 } },
+    { selector: "node.subgraph.faded", style: { "opacity": 0.35 } },
+    { selector: "edge.focus", style: { "width": 3, "line-color": "#1d6f93", "target-arrow-color": "#1d6f93", "source-arrow-color": "#1d6f93", "z-index": 10 } }
+  ];
+  Object.keys(ends).forEach(function (end) {
+    style.push({ selector: "edge.head-" + end, style: { "target-arrow-shape": ends[end] } });
+    style.push({ selector: "edge.tail-" + end, style: { "source-arrow-shape": ends[end] } });
+  });
+  style.push({ selector: "edge.head-circle", style: { "target-arrow-fill": "hollow" } });
+  style.push({ selector: "edge.tail-circle", style: { "source-arrow-fill": "hollow" } });
+
+  var cy = cytoscape({
+    container: container,
+    elements: elements,
+    style: style,
+    layout: { name: "preset", fit: true, padding: 30 },
+    minZoom: 0.0005,
+    maxZoom: 4,
+    boxSelectionEnabled: false,
+    textureOnViewport: large,
+    hideEdgesOnViewport: data.concepts.length > 1000,
+    pixelRatio: large ? 1 : "auto"
+  });
+  window.cy = cy;
+  window.conceptmapReady = false;
+
+  // -- details: tooltip and panel -----------------------------------------------
+  function subgraphTitle(node) {
+    var c = byId[node.id()];
+    return c && c.parent ? subTitle[c.parent] : null;
+  }
+
+  function metricRows(node) {
+    var c = byId[node.id()];
+    var rows = [["id", c.key]];
+    var sub = subgraphTitle(node);
+    if (sub) { rows.push(["subgraph", sub]); }
+    if (c.group && data.legend.group_kind === "cluster") { rows.push(["cluster", c.group]); }
+    c.metrics.forEach(function (m) { if (m[0] !== "cluster") { rows.push([m[0], formatValue(m[1])]); } });
+    return rows;
+  }
+
+  function showTooltip(node, evt) {
+    clear(tooltip);
+    tooltip.appendChild(el("strong", null, node.data("label")));
+    metricRows(node).forEach(function (r) {
+      var row = el("div", "row");
+      row.appendChild(el("span", null, r[0]));
+      row.appendChild(el("span", null, r[1]));
+      tooltip.appendChild(row);
+    });
+    var box = container.getBoundingClientRect();
+    var pos = evt.renderedPosition || node.renderedPosition();
+    tooltip.hidden = false;
+    var x = box.left + pos.x + 14;
+    var y = box.top + pos.y + 14;
+    var w = tooltip.offsetWidth;
+    var h = tooltip.offsetHeight;
+    if (x + w > window.innerWidth - 8) { x = Math.max(8, box.left + pos.x - w - 14); }
+    if (y + h > window.innerHeight - 8) { y = Math.max(8, box.top + pos.y - h - 14); }
+    tooltip.style.left = x + "px";
+    tooltip.style.top = y + "px";
+  }
+
+  function hideTooltip() { tooltip.hidden = true; }
+
+  function showDetails(node) {
+    clear(details);
+    details.appendChild(el("h2", null, "Details"));
+    details.appendChild(el("h3", null, node.data("label")));
+    var table = el("table", "metrics");
+    metricRows(node).forEach(function (r) {
+      var tr = el("tr");
+      tr.appendChild(el("td", null, r[0]));
+      tr.appendChild(el("td", null, r[1]));
+      table.appendChild(tr);
+    });
+    details.appendChild(table);
+    var links = node.connectedEdges().filter(function (e) { return !e.hasClass("stroke-invisible"); });
+    if (links.nonempty()) {
+      details.appendChild(el("h2", null, "Relationships (" + links.length + ")"));
+      var ul = el("ul", "links");
+      links.forEach(function (e) {
+        var out = e.source().id() === node.id();
+        var other = out ? e.target() : e.source();
+        var verb = e.data("label") || e.data("kind");
+        // outgoing: "computes → Query"; incoming: "Encoder → uses"
+        ul.appendChild(el("li", null, out ? verb + " → " + other.data("label") : other.data("label") + " → " + verb));
+      });
+      details.appendChild(ul);
+    }
+  }
+
+  function resetDetails() {
+    clear(details);
+    details.appendChild(el("h2", null, "Details"));
+    details.appendChild(el("p", "hint", "Hover a concept for its metrics; click it to highlight its neighbourhood."));
+  }
+
+  // -- neighbourhood highlight ----------------------------------------------------
+  function clearFocus() {
+    cy.batch(function () {
+      cy.elements().removeClass("faded focus");
+    });
+  }
+
+  function focus(node) {
+    var hood = node.closedNeighborhood();
+    var keep = hood.union(hood.ancestors());
+    cy.batch(function () {
+      cy.elements().addClass("faded");
+      keep.removeClass("faded");
+      node.connectedEdges().addClass("focus");
+    });
+    showDetails(node);
+  }
+
+  cy.on("mouseover", "node.concept", function (evt) { showTooltip(evt.target, evt); });
+  cy.on("mousemove", "node.concept", function (evt) { showTooltip(evt.target, evt); });
+  cy.on("mouseout", "node.concept", hideTooltip);
+  cy.on("viewport", hideTooltip);
+  cy.on("tap", "node.concept", function (evt) { clearFocus(); focus(evt.target); });
+  cy.on("tap", function (evt) {
+    if (evt.target === cy) { clearFocus(); resetDetails(); }
+  });
+
+  // -- search ---------------------------------------------------------------------
+  function search(query) {
+    var q = String(query || "").trim().toLowerCase();
+    var matches = cy.collection();
+    cy.batch(function () {
+      cy.nodes().removeClass("search-match").unselect();
+      if (q) {
+        matches = cy.nodes(".concept").filter(function (n) {
+          return String(n.data("label")).toLowerCase().indexOf(q) !== -1;
+        });
+        matches.addClass("search-match").select();
+      }
+    });
+    searchStatus.textContent = q ? (matches.length + (matches.length === 1 ? " match" : " matches")) : "";
+    return matches.map(function (n) { return n.data("key"); });
+  }
+
+  function showMatches() {
+    var matches = cy.nodes(".search-match");
+    if (matches.nonempty()) {
+      cy.animate({ fit: { eles: matches, padding: 80 } }, { duration: large ? 0 : 300 });
+      if (matches.length === 1) { clearFocus(); focus(matches[0]); }
+    }
+  }
+
+  searchBox.addEventListener("input", function () { search(searchBox.value); });
+  searchBox.addEventListener("keydown", function (evt) {
+    if (evt.key === "Enter") { search(searchBox.value); showMatches(); }
+    if (evt.key === "Escape") { searchBox.value = ""; search(""); }
+  });
+  document.getElementById("reset").addEventListener("click", function () {
+    searchBox.value = "";
+    search("");
+    clearFocus();
+    resetDetails();
+    cy.fit(undefined, 30);
+  });
+  window.conceptmapSearch = function (q) { searchBox.value = q; return search(q); };
+
+  // -- legend ---------------------------------------------------------------------
+  function legendRow(marker, text) {
+    var row = el("div", "legend-row");
+    row.appendChild(marker);
+    row.appendChild(el("span", "legend-text", text));
+    legend.appendChild(row);
+  }
+
+  function buildLegend() {
+    var lg = data.legend;
+    if (lg.groups.length) {
+      legend.appendChild(el("h2", null, lg.group_kind === "cluster" ? "Clusters (colour)" : "Subgraphs (colour)"));
+      lg.groups.forEach(function (g) {
+        var sw = el("span", "swatch");
+        sw.style.backgroundColor = g[1];
+        sw.style.borderColor = g[2];
+        legendRow(sw, g[0]);
+      });
+    }
+    if (lg.kinds.length) {
+      legend.appendChild(el("h2", null, "Relationships"));
+      lg.kinds.forEach(function (k) {
+        var line = el("span", "line-sample stroke-" + k[1]);
+        if (k[2] !== "none") { line.appendChild(el("span", "end " + k[2])); }
+        legendRow(line, k[0]);
+      });
+    }
+    if (data.path.length) {
+      legendRow(el("span", "line-sample path"), "learning path (" + data.path.length + " concepts)");
+    }
+    if (data.subgraphs.length) {
+      var box = el("span", "swatch");
+      box.style.borderRadius = "3px";
+      box.style.backgroundColor = "#eef2f7";
+      box.style.borderColor = "#9aa5b1";
+      legendRow(box, "box = subgraph");
+    }
+    legend.appendChild(el("h2", null, "Size"));
+    var small = el("span", "size-sample");
+    small.style.width = small.style.height = "8px";
+    var big = el("span", "size-sample");
+    big.style.width = big.style.height = "16px";
+    var pair = el("span");
+    pair.appendChild(small);
+    pair.appendChild(document.createTextNode(" "));
+    pair.appendChild(big);
+    legendRow(pair, lg.size_by ? "node size = " + lg.size_by : "all nodes the same size");
+  }
+  buildLegend();
+
+  // -- keep subgraph boxes apart ---------------------------------------------------
+  // Force-directed layouts do not promise that compound nodes never overlap, so push
+  // overlapping siblings apart along the shorter axis, innermost subgraphs first.
+  function shiftNode(node, dx, dy) {
+    var leaves = node.isParent() ? node.descendants().filter(function (d) { return !d.isParent(); }) : node;
+    leaves.positions(function (n) { return { x: n.position("x") + dx, y: n.position("y") + dy }; });
+  }
+
+  function separateSiblings(items, gap, withLeaves) {
+    for (var iter = 0; iter < 200; iter++) {
+      var moved = false;
+      for (var i = 0; i < items.length; i++) {
+        for (var j = i + 1; j < items.length; j++) {
+          var a = items[i];
+          var b = items[j];
+          if (!a.isParent() && !b.isParent()) { continue; }
+          if (!withLeaves && !(a.isParent() && b.isParent())) { continue; }
+          var ba = a.boundingBox({ includeLabels: true });
+          var bb = b.boundingBox({ includeLabels: true });
+          var ox = Math.min(ba.x2, bb.x2) - Math.max(ba.x1, bb.x1) + gap;
+          var oy = Math.min(ba.y2, bb.y2) - Math.max(ba.y1, bb.y1) + gap;
+          if (ox <= 0 || oy <= 0) { continue; }
+          moved = true;
+          var ax = (ba.x1 + ba.x2) / 2, ay = (ba.y1 + ba.y2) / 2;
+          var bx = (bb.x1 + bb.x2) / 2, by = (bb.y1 + bb.y2) / 2;
+          if (ox < oy) {
+            var sx = (ax < bx || (ax === bx && i < j) ? -1 : 1) * ox / 2;
+            shiftNode(a, sx, 0);
+            shiftNode(b, -sx, 0);
+          } else {
+            var sy = (ay < by || (ay === by && i < j) ? -1 : 1) * oy / 2;
+            shiftNode(a, 0, sy);
+            shiftNode(b, 0, -sy);
+          }
+        }
+      }
+      if (!moved) { return; }
+    }
+  }
+
+  function separateGroups() {
+    var parents = cy.nodes(":parent");
+    if (parents.empty() || parents.length > 300) { return; }
+    var withLeaves = !large;
+    var ordered = parents.toArray().sort(function (a, b) {
+      return b.ancestors().length - a.ancestors().length;
+    });
+    // no cy.batch(): each move must update the compound bounds read by the next test
+    ordered.forEach(function (p) { separateSiblings(p.children().toArray(), 12, withLeaves); });
+    separateSiblings(withLeaves ? cy.nodes().orphans().toArray() : parents.orphans().toArray(), 24, withLeaves);
+  }
+
+  // -- layout -------------------------------------------------------------------
+  function ready() {
+    // one frame after the layout stops, so the map has been drawn once
+    window.requestAnimationFrame(function () {
+      window.conceptmapReady = true;
+      document.body.setAttribute("data-ready", "true");
+    });
+  }
+
+  if (data.layout === "physics" && data.concepts.length > 1) {
+    var layout = cy.layout({
+      name: "cose",
+      animate: true,
+      animationThreshold: 0,
+      refresh: 10,
+      randomize: false,  // start from the deterministic grid: same map, same picture
+      fit: true,
+      padding: 30,
+      nodeDimensionsIncludeLabels: true,
+      componentSpacing: 40,
+      nodeRepulsion: function () { return 4000; },
+      nodeOverlap: 12,
+      idealEdgeLength: function () { return 40; },
+      edgeElasticity: function () { return 100; },
+      nestingFactor: 1.0,
+      gravity: 2,
+      numIter: 1500,
+      initialTemp: 40,
+      coolingFactor: 0.95,
+      minTemp: 1.0
+    });
+    layout.one("layoutstop", function () { separateGroups(); cy.fit(undefined, 30); ready(); });
+    layout.run();
+  } else {
+    // Graphviz (and the grid fallback) already keep subgraphs apart
+    cy.fit(undefined, 30);
+    ready();
+  }
+}());

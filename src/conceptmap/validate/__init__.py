@@ -1,0 +1,135 @@
+"""Check what a concept-map document claims about its own diagram.
+
+``validate_document(doc)`` reads the claims of a parsed document (and of sibling
+documents such as flashcards that describe the same map), runs every selected rule of
+:data:`RULES`, and returns a :class:`ValidationResult`; ``fix_document(text, result)``
+rewrites the declared values that are wrong.
+
+>>> from conceptmap.parse import Document
+>>> from conceptmap.model import Concept, ConceptMap, Relationship
+>>> cmap = ConceptMap(concepts=(Concept(id="A", label="Attention"),
+...                             Concept(id="B", label="Softmax")),
+...                   relationships=(Relationship(id="e", source="A", target="B"),))
+>>> text = "**Total Concepts:** 3\\n"
+>>> result = validate_document(Document(path="m.md", text=text, maps=(cmap,)))
+>>> [(f.code, f.declared, f.actual) for f in result.findings]
+[('CM101', '3', '2')]
+>>> fix_document(text, result)
+'**Total Concepts:** 2\\n'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from conceptmap.validate.claims import Claim, extract_claims
+from conceptmap.validate.config import ValidateConfig, load_config, rule_selected
+from conceptmap.validate.findings import Finding, Summary, ValidationResult
+from conceptmap.validate.fix import fix_document
+from conceptmap.validate.rules import RULES, Context, Rule
+
+__all__ = [
+    "RULES",
+    "Claim",
+    "Finding",
+    "Rule",
+    "Summary",
+    "ValidateConfig",
+    "ValidationResult",
+    "extract_claims",
+    "fix_document",
+    "load_config",
+    "rule_by_name",
+    "validate_document",
+]
+
+
+class _TextLike(Protocol):
+    path: str
+    text: str
+
+
+def rule_by_name(name: str) -> Rule | None:
+    """The rule with this name or code."""
+    for r in RULES:
+        if name in (r.name, r.code):
+            return r
+    return None
+
+
+def _sibling(s: Any) -> tuple[str, str]:
+    if isinstance(s, tuple):
+        return str(s[0]), str(s[1]).replace("\r\n", "\n").replace("\r", "\n")
+    return str(s.path), str(s.text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _mermaid_blocks(doc: Any, block: int) -> list[tuple[int, str]]:
+    if not getattr(doc, "is_markdown", True):
+        return [(1, doc.text)]
+    try:
+        from conceptmap.parse.markdown import find_mermaid_blocks
+    except ImportError:  # pragma: no cover
+        return []
+    blocks = find_mermaid_blocks(doc.text)
+    line = doc.maps[block].line
+    chosen = [
+        b
+        for b in blocks
+        if line is not None and b.first_line - 1 <= line < b.first_line + b.text.count("\n")
+    ]
+    chosen = chosen[:1] or blocks[block : block + 1]
+    return [(b.first_line, b.text) for b in chosen]
+
+
+def validate_document(
+    doc: Any,
+    *,
+    siblings: Iterable[_TextLike | tuple[str, str]] = (),
+    relations: Any = None,
+    config: ValidateConfig | None = None,
+    block: int = 0,
+) -> ValidationResult:
+    """Every finding for the map of *doc* and the *siblings* that describe it.
+
+    Parameters
+    ----------
+    doc
+        A :class:`conceptmap.parse.Document` (``path``, ``text``, ``maps``).
+    siblings
+        Documents that describe the same map (objects with ``path`` and ``text``, or
+        ``(path, text)`` pairs), e.g. flashcards whose ``**Concept Map:**`` names it.
+    relations
+        A relation vocabulary with ``prerequisite_end(label)``; default: the analysers'.
+    config
+        Which rules run (``select``/``ignore``).
+    block
+        Which flowchart of the document is "the diagram" (0-based).
+
+    Returns
+    -------
+    ValidationResult
+        Findings sorted by (path, line, column, code), with a summary.
+    """
+    cmap = doc.maps[block]
+    texts = {doc.path: doc.text}
+    claims: list[Claim] = []
+    if getattr(doc, "is_markdown", True):
+        claims.extend(extract_claims(doc.text, path=doc.path))
+    for s in siblings:
+        path, text = _sibling(s)
+        texts[path] = text
+        claims.extend(c for c in extract_claims(text, path=path) if c.kind != "map-reference")
+    ctx = Context(
+        cmap=cmap,
+        path=doc.path,
+        claims=claims,
+        texts=texts,
+        relations=relations,
+        mermaid_blocks=_mermaid_blocks(doc, block),
+    )
+    findings: list[Finding] = []
+    for rule in RULES:
+        if rule_selected(config, rule.name, rule.code):
+            findings.extend(rule.run(ctx))
+    return ValidationResult.from_findings(findings, path=doc.path, paths=list(texts))

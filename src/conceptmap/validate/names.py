@@ -1,0 +1,219 @@
+"""Match the concept names a document writes to the diagram's concepts, forgivingly.
+
+Documents say "Multi-Head" for ``MULTIHEAD[Multi-Head Attention]``, "Layer Norm" for
+"Layer Normalization", "FFN" for "Feed-Forward Network" and "RoPE" for "RoPE / ALiBi".
+:class:`NameMatcher` tries, in order, and stops at the first step that finds anything:
+
+1. the label or id, ignoring case, spaces, hyphens and punctuation;
+2. one alternative of a label written ``A / B``;
+3. the name without a parenthetical (``Encoder-Only (BERT)``);
+4. an acronym of the label (``FFN``, ``MLM`` for "Masked LM");
+5. singular/plural (``Residual Connection``);
+6. a word prefix of exactly one label (``Multi-Head``, ``Layer Norm``, ``Pre-train``);
+7. the name without a trailing generic word (``Decoder Architecture``).
+
+A step that finds several concepts is ambiguous: nothing is guessed.
+
+>>> from conceptmap.model import Concept, ConceptMap
+>>> cmap = ConceptMap(concepts=(Concept(id="FFN", label="Feed-Forward Network"),
+...                             Concept(id="LN", label="Layer Normalization")))
+>>> m = NameMatcher(cmap)
+>>> m.resolve("layer norm").id, m.resolve("Feed forward network").id, m.resolve("X").id
+('LN', 'FFN', None)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conceptmap.model import ConceptMap
+
+__all__ = ["Match", "NameMatcher", "norm", "split_compound", "words"]
+
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_PAREN_RE = re.compile(r"\s*\([^()]*\)")
+_MARKUP_RE = re.compile(r"[*_`~]+")
+
+#: Trailing words that describe a concept rather than name it.
+GENERIC_SUFFIXES = frozenset(
+    {
+        "architecture",
+        "architectures",
+        "component",
+        "components",
+        "concept",
+        "concepts",
+        "mechanism",
+        "mechanisms",
+        "method",
+        "methods",
+        "model",
+        "models",
+        "objective",
+        "objectives",
+        "strategies",
+        "strategy",
+        "technique",
+        "techniques",
+    }
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of *text* (letters and digits only)."""
+    return [w.lower() for w in _WORD_RE.findall(text)]
+
+
+def norm(text: str) -> str:
+    """A comparison key: lower case, letters and digits only.
+
+    >>> norm("Self-Attention"), norm("self attention")
+    ('selfattention', 'selfattention')
+    """
+    return "".join(words(_MARKUP_RE.sub("", text)))
+
+
+def split_compound(text: str) -> list[str]:
+    """Names joined by ``+``, ``&``, ``/``, `` vs `` or `` and ``.
+
+    >>> split_compound("Layer Norm + FFN"), split_compound("BERT vs GPT")
+    (['Layer Norm', 'FFN'], ['BERT', 'GPT'])
+    """
+    parts = re.split(r"\s*(?:\+|&|/|\bvs\.?\b|\bversus\b|\band\b)\s*", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _acronyms(label: str) -> set[str]:
+    out = set()
+    tokens = [t for t in re.split(r"[\s\-_/]+", label) if t]
+    if len(tokens) >= 2:
+        out.add("".join(t[0] for t in tokens).lower())
+        # "Masked LM" -> "MLM": the first letter, or a word that is already an acronym.
+        out.add("".join(t if t.isupper() else t[0] for t in tokens).lower())
+    caps = "".join(ch for ch in label if ch.isupper())
+    if len(caps) >= 2:
+        out.add(caps.lower())
+    return {a for a in out if len(a) >= 2}
+
+
+@dataclass(frozen=True)
+class Match:
+    """The result of resolving one name."""
+
+    name: str
+    id: str | None = None
+    candidates: tuple[str, ...] = field(default=())
+    how: str = "none"
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.id is None and len(self.candidates) > 1
+
+
+class NameMatcher:
+    """Resolve names written in a document to concept ids of *cmap*."""
+
+    def __init__(self, cmap: ConceptMap) -> None:
+        self.cmap = cmap
+        self._labels: dict[str, str] = {c.id: c.label for c in cmap.concepts}
+        self._cache: dict[str, Match] = {}
+        self._by_label: dict[str, list[str]] = {}
+        self._by_id: dict[str, list[str]] = {}
+        for c in cmap.concepts:
+            self._by_label.setdefault(norm(c.label), []).append(c.id)
+            self._by_id.setdefault(norm(c.id), []).append(c.id)
+
+    def label(self, concept_id: str) -> str:
+        return self._labels.get(concept_id, concept_id)
+
+    def resolve(self, name: str) -> Match:
+        """The concept *name* refers to; ``id`` is None when none or several match."""
+        key = name.strip()
+        if key not in self._cache:
+            self._cache[key] = self._resolve(key)
+        return self._cache[key]
+
+    # -- steps -------------------------------------------------------------------------
+    def _find(self, test: Callable[[str, str], bool]) -> list[str]:
+        return [cid for cid, label in self._labels.items() if test(cid, label)]
+
+    def _exact(self, n: str) -> list[str]:
+        return list(self._by_label.get(n) or self._by_id.get(n) or [])
+
+    def _alternative(self, n: str) -> list[str]:
+        def test(cid: str, lab: str) -> bool:
+            parts = [p for p in re.split(r"\s*/\s*|\s+or\s+", lab) if p]
+            parts += [m[1:-1] for m in re.findall(r"\([^()]*\)", lab)]
+            parts.append(_PAREN_RE.sub("", lab))
+            return len(parts) > 1 and any(norm(p) == n for p in parts)
+
+        return self._find(test)
+
+    def _acronym(self, n: str) -> list[str]:
+        return self._find(lambda cid, lab: n in _acronyms(lab))
+
+    def _plural(self, n: str) -> list[str]:
+        def test(cid: str, lab: str) -> bool:
+            key = norm(lab)
+            return n + "s" == key or key + "s" == n or n + "es" == key or key + "es" == n
+
+        return self._find(test)
+
+    def _prefix(self, ws: list[str]) -> list[str]:
+        if not ws or len("".join(ws)) < 3:
+            return []
+
+        def test(cid: str, lab: str) -> bool:
+            lw = words(lab)
+            if len(ws) > len(lw):
+                return False
+            if ws[:-1] != lw[: len(ws) - 1]:
+                return False
+            last, target = ws[-1], lw[len(ws) - 1]
+            # "Fine-tune" names "Fine-tuning": a final silent e may drop before a suffix.
+            return target.startswith(last) or (
+                len(last) >= 4 and last.endswith("e") and target.startswith(last[:-1])
+            )
+
+        return self._find(test)
+
+    def _steps(self, text: str) -> tuple[list[str], str]:
+        n = norm(text)
+        if not n:
+            return [], "none"
+        for how, step in (
+            ("exact", self._exact),
+            ("alternative", self._alternative),
+        ):
+            found = step(n)
+            if found:
+                return found, how
+        return [], "none"
+
+    def _resolve(self, name: str) -> Match:
+        text = _MARKUP_RE.sub("", name).strip()
+        found, how = self._steps(text)
+        if not found:
+            bare = _PAREN_RE.sub("", text).strip()
+            if bare and bare != text:
+                found, how = self._steps(bare)
+                text = bare if found else text
+        n = norm(text)
+        if not found and n and len(n) <= 6:
+            found, how = self._acronym(n), "acronym"
+        if not found and n:
+            found, how = self._plural(n), "plural"
+        if not found:
+            found, how = self._prefix(words(text)), "prefix"
+        if not found:
+            ws = words(text)
+            if len(ws) >= 2 and ws[-1] in GENERIC_SUFFIXES:
+                found, how = self._exact(norm(" ".join(ws[:-1]))), "generic-suffix"
+        found = sorted(set(found))
+        if len(found) == 1:
+            return Match(name=name, id=found[0], candidates=tuple(found), how=how)
+        return Match(name=name, candidates=tuple(found), how=how if found else "none")

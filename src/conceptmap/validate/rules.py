@@ -1,0 +1,1138 @@
+"""The validation rules: one function per rule, registered in :data:`RULES`.
+
+Each rule has a stable kebab-case ``name``, a stable ``code`` (``CM1xx`` statistics,
+``CM2xx`` names and claims, ``CM3xx`` relationship matrix, ``CM4xx`` hierarchy and
+pathways, ``CM5xx`` diagram key, ``CM6xx`` diagram hygiene), a severity and whether
+``--fix`` can rewrite what it finds. A rule takes a :class:`Context` and yields
+:class:`~conceptmap.validate.findings.Finding` objects. docs/validate-rules.md describes
+every rule with an example.
+
+>>> [r.code for r in RULES][:3]
+['CM101', 'CM102', 'CM103']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from conceptmap.validate.claims import Claim
+from conceptmap.validate.findings import Finding, Severity
+from conceptmap.validate.names import Match, NameMatcher, split_compound
+
+if TYPE_CHECKING:
+    from conceptmap.model import ConceptMap, Relationship
+
+__all__ = ["RULES", "Context", "Rule", "connections", "phrase_key"]
+
+
+# -- shared computations ----------------------------------------------------------------------
+def connections(cmap: ConceptMap) -> dict[str, int]:
+    """Each concept's "connections": relationships touching it, parallel ones included,
+    a self-loop counting twice, invisible ``~~~`` links excluded.
+
+    >>> from conceptmap.model import Concept, ConceptMap, Relationship
+    >>> cmap = ConceptMap(concepts=(Concept(id="A", label="A"), Concept(id="B", label="B")),
+    ...                   relationships=(Relationship(id="e", source="A", target="B"),))
+    >>> connections(cmap)
+    {'A': 1, 'B': 1}
+    """
+    deg = dict.fromkeys((c.id for c in cmap.concepts), 0)
+    for r in cmap.relationships:
+        if r.stroke == "invisible":
+            continue
+        for end in (r.source, r.target):
+            if end in deg:
+                deg[end] += 1
+    return deg
+
+
+def phrase_key(text: str | None) -> str:
+    """A linking phrase for comparison: ``Implemented-By`` and ``implemented by`` agree.
+
+    >>> phrase_key("Implemented-By") == phrase_key("implemented by")
+    True
+    """
+    if not text:
+        return ""
+    ws = re.findall(r"[a-z0-9]+", text.lower())
+    return " ".join(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in ws
+    )
+
+
+_KIND_PHRASES = {
+    "has-part": {"has part", "ha part", "contain", "part", "consist of", "include", "compose"},
+}
+
+
+def _analysis(name: str) -> Callable[..., Any] | None:
+    """An analyser from :mod:`conceptmap.analysis`, or None while it does not exist."""
+    try:
+        import importlib
+
+        mod = importlib.import_module("conceptmap.analysis")
+        fn = getattr(mod, name, None)
+        return fn if callable(fn) else None
+    except Exception:  # pragma: no cover - analysis package missing or broken
+        return None
+
+
+def _signature(token: str) -> str:
+    tok = token.strip()
+    if tok.startswith("~"):
+        return "invisible:none"
+    body = tok.lstrip("<xo") or tok
+    head = {">": "arrow", "o": "circle", "x": "cross"}.get(body[-1], "none")
+    stroke = "thick" if "=" in body else "dotted" if "." in body else "normal"
+    return f"{stroke}:{head}"
+
+
+@dataclass
+class Context:
+    """Everything a rule looks at: the diagram, the claims, and computed facts."""
+
+    cmap: ConceptMap
+    path: str
+    claims: list[Claim]
+    texts: dict[str, str] = field(default_factory=dict)
+    relations: Any = None
+    mermaid_blocks: list[tuple[int, str]] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def matcher(self) -> NameMatcher:
+        return NameMatcher(self.cmap)
+
+    @cached_property
+    def degree(self) -> dict[str, int]:
+        return connections(self.cmap)
+
+    @cached_property
+    def visible(self) -> list[Relationship]:
+        return [r for r in self.cmap.relationships if r.stroke != "invisible"]
+
+    @cached_property
+    def tiers(self) -> dict[str, str] | None:
+        fn = _analysis("centrality")
+        if fn is None:
+            return None
+        try:
+            result = fn(self.cmap)
+            return {c.id: c.tier for c in result.concepts}
+        except Exception:
+            return None
+
+    @cached_property
+    def undirected(self) -> nx.Graph:
+        from conceptmap.graph import undirected
+
+        return undirected(self.cmap)
+
+    @cached_property
+    def vocabulary(self) -> Any:
+        if self.relations is not None:
+            return self.relations
+        fn = _analysis("default_relations")
+        if fn is None:
+            return None
+        try:
+            return fn()
+        except Exception:
+            return None
+
+    def prerequisite_first(self, r: Relationship) -> str | None:
+        """The end of *r* learned first, when the vocabulary knows the phrase."""
+        voc = self.vocabulary
+        if voc is None or not hasattr(voc, "prerequisite_end"):
+            return None
+        try:
+            try:
+                end, known = voc.prerequisite_end(r.label, r.kind)
+            except TypeError:  # a vocabulary that only takes the label
+                end, known = voc.prerequisite_end(r.label or r.kind)
+        except Exception:
+            return None
+        if not known:
+            return None
+        return r.source if end == "source" else r.target
+
+    def by_kind(self, *kinds: str) -> list[Claim]:
+        return [c for c in self.claims if c.kind in kinds]
+
+    def resolve(self, name: str) -> Match:
+        return self.matcher.resolve(name)
+
+    def resolve_all(self, names: Iterable[str]) -> list[str] | None:
+        """Ids of *names* (compounds split), or None if any name is not a concept."""
+        ids: list[str] = []
+        for name in names:
+            m = self.resolve(name)
+            if m.id is not None and not re.search(r"\s[+&]\s", name):
+                ids.append(m.id)
+                continue
+            parts = split_compound(name)
+            if len(parts) < 2:
+                return None
+            for p in parts:
+                pm = self.resolve(p)
+                if pm.id is None:
+                    return None
+                ids.append(pm.id)
+        return ids
+
+    def label(self, cid: str) -> str:
+        return self.cmap.label_of(cid)
+
+    def position(self, path: str, offset: int) -> tuple[int, int]:
+        text = self.texts.get(path, "")
+        line = text.count("\n", 0, offset) + 1
+        return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named check."""
+
+    name: str
+    code: str
+    severity: Severity
+    fixable: bool
+    summary: str
+    check: Callable[[Rule, Context], Iterator[Finding]]
+
+    def run(self, ctx: Context) -> list[Finding]:
+        return list(self.check(self, ctx))
+
+    def at(
+        self,
+        claim: Claim | None,
+        message: str,
+        *,
+        declared: object = None,
+        actual: object = None,
+        replacement: str | None = None,
+        span: tuple[int, int] | None = None,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> Finding:
+        """A finding of this rule at *claim* (or at an explicit position)."""
+        fixable = self.fixable and replacement is not None
+        if span is None and claim is not None and fixable:
+            span = (claim.start, claim.end)
+        return Finding(
+            rule=self.name,
+            code=self.code,
+            severity=self.severity,
+            path=path or (claim.path if claim else ""),
+            line=line if line is not None else (claim.line if claim else 1),
+            column=column if column is not None else (claim.column if claim else 1),
+            declared=None if declared is None else str(declared),
+            actual=None if actual is None else str(actual),
+            message=message,
+            fixable=fixable,
+            start=span[0] if fixable and span else None,
+            end=span[1] if fixable and span else None,
+            replacement=replacement if fixable else None,
+        )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# -- CM1xx: statistics ------------------------------------------------------------------------
+def _total_concepts(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    actual = len(ctx.cmap.concepts)
+    for c in ctx.by_kind("total-concepts"):
+        if c.number != actual:
+            yield rule.at(
+                c,
+                f"the diagram has {_plural(actual, 'concept')}, not {c.number}",
+                declared=c.number,
+                actual=actual,
+                replacement=str(actual),
+            )
+
+
+def _total_relationships(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    actual = len(ctx.visible)
+    for c in ctx.by_kind("total-relationships"):
+        if c.number != actual:
+            yield rule.at(
+                c,
+                f"the diagram has {_plural(actual, 'relationship')}, not {c.number}",
+                declared=c.number,
+                actual=actual,
+                replacement=str(actual),
+            )
+
+
+def _central_concept(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if not ctx.degree:
+        return
+    top = max(ctx.degree.values())
+    leaders = sorted(cid for cid, d in ctx.degree.items() if d == top)
+    for c in ctx.by_kind("central-concept"):
+        m = ctx.resolve(c.subjects[0])
+        if m.id is None or ctx.degree.get(m.id) == top:
+            continue
+        actual = ", ".join(f"{ctx.label(x)} ({top})" for x in leaders)
+        replacement = span = None
+        if len(leaders) == 1:
+            text = ctx.texts.get(c.path, "")
+            # Rewrite the name and its "(N connections)" together, so they stay consistent.
+            nums = [
+                n
+                for n in ctx.by_kind("connections")
+                if n.path == c.path and n.line == c.line and n.start >= c.end
+            ]
+            if nums and text:
+                n = nums[0]
+                replacement = ctx.label(leaders[0]) + text[c.end : n.start] + str(top)
+                span = (c.start, n.end)
+            else:
+                replacement, span = ctx.label(leaders[0]), (c.start, c.end)
+        yield rule.at(
+            c,
+            f"{ctx.label(m.id)} has {_plural(ctx.degree[m.id], 'connection')}; "
+            f"the most connected concept is {actual}",
+            declared=c.value,
+            actual=actual,
+            replacement=replacement,
+            span=span,
+        )
+
+
+def _subject_ids(ctx: Context, claim: Claim) -> list[str] | None:
+    ids = []
+    for s in claim.subjects:
+        m = ctx.resolve(s)
+        if m.id is None:
+            return None
+        ids.append(m.id)
+    return ids
+
+
+def _concept_connections(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("connections"):
+        ids = _subject_ids(ctx, c)
+        if not ids:
+            continue
+        if len(ids) > 1 and not c.each:
+            ids = ids[:1]  # "A and B: Critical (11 connections)" is about the first one
+        actual = [ctx.degree.get(i, 0) for i in ids]
+        fix = str(actual[0]) if len(set(actual)) == 1 and c.editable else None
+        where = "" if c.context in ("index", "table") else f" ({c.context})"
+        for cid, n in zip(ids, actual, strict=True):
+            if n == c.number:
+                continue
+            others = ""
+            if len(ids) > 1:
+                others = "; " + ", ".join(
+                    f"{ctx.label(i)} has {d}" for i, d in zip(ids, actual, strict=True) if i != cid
+                )
+            yield rule.at(
+                c,
+                f"{ctx.label(cid)} has {_plural(n, 'connection')}, not {c.number}{where}{others}",
+                declared=c.number,
+                actual=n,
+                replacement=fix,
+            )
+
+
+def _recase(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like.islower():
+        return word.lower()
+    return word
+
+
+def _centrality_tier(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    tiers = ctx.tiers
+    if tiers is None:
+        return  # the analysers' tiers are not available: no guessing
+    for c in ctx.by_kind("tier"):
+        ids = _subject_ids(ctx, c)
+        if not ids:
+            continue
+        if len(ids) > 1 and not c.each:
+            ids = ids[:1]  # "A and B: Critical" is about the first one
+        actual = [tiers.get(i) for i in ids]
+        same = len(set(actual)) == 1 and actual[0] is not None
+        fix = _recase(str(actual[0]), c.value if c.editable else "") if same else None
+        written = ctx.texts.get(c.path, "")[c.start : c.end] if c.editable else c.value
+        if fix is not None and c.editable:
+            fix = _recase(str(actual[0]), written)
+        for cid, t in zip(ids, actual, strict=True):
+            if t is None or t.lower() == c.value.lower():
+                continue
+            yield rule.at(
+                c,
+                f"{ctx.label(cid)} is {t} centrality ({_plural(ctx.degree.get(cid, 0), 'connection')}),"
+                f" not {c.value}",
+                declared=c.value,
+                actual=t,
+                replacement=fix if c.editable else None,
+            )
+
+
+def _most_connected(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    mentions = {(c.path, c.start): c for c in ctx.by_kind("mention")}
+    for c in ctx.by_kind("ranked-list"):
+        ids = [ctx.resolve(s).id for s in c.subjects]
+        known = [i for i in ids if i is not None]
+        if not known:
+            continue
+        k = len(c.subjects)
+        ranked = sorted(ctx.degree.items(), key=lambda kv: (-kv[1], kv[0]))
+        if k > len(ranked):
+            continue
+        cutoff = ranked[k - 1][1]
+        top = ", ".join(f"{ctx.label(i)} ({d})" for i, d in ranked[:k])
+        text = ctx.texts.get(c.path, "")
+        for name, cid in zip(c.subjects, ids, strict=True):
+            if cid is None or ctx.degree[cid] >= cutoff:
+                continue
+            pos = text.find(name, c.start, c.end)
+            at = mentions.get((c.path, pos))
+            yield rule.at(
+                at or c,
+                f"{ctx.label(cid)} ({_plural(ctx.degree[cid], 'connection')}) is not among the "
+                f"{k} most connected concepts: {top}",
+                declared=name,
+                actual=top,
+            )
+
+
+def _bridge_concept(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    G = ctx.undirected
+    cut = set(nx.articulation_points(G)) if G.number_of_nodes() else set()
+    sub = {c.id: c.subgraph for c in ctx.cmap.concepts}
+    for c in ctx.by_kind("bridge"):
+        m = ctx.resolve(c.subjects[0])
+        if m.id is None or m.id not in G:
+            continue
+        groups = {sub.get(n) for n in G.neighbors(m.id)} | {sub.get(m.id)}
+        if m.id in cut or len(groups) > 1:
+            continue
+        yield rule.at(
+            c,
+            f"{ctx.label(m.id)} is not a bridge: removing it disconnects nothing and its "
+            "relationships stay inside one subgraph",
+            declared="bridge",
+            actual="not a bridge",
+        )
+
+
+def _cluster_claim(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    fn = _analysis("clusters")
+    claims = ctx.by_kind("cluster")
+    if fn is None or not claims:
+        return
+    try:
+        result = fn(ctx.cmap)
+        where = {m: cl.id for cl in result.clusters for m in cl.members}
+    except Exception:
+        return
+    for c in claims:
+        ids = [m.id for m in map(ctx.resolve, c.subjects) if m.id is not None]
+        found = sorted({where[i] for i in ids if i in where})
+        if len(found) > 1:
+            yield rule.at(
+                c,
+                "these concepts fall into different clusters of the diagram: "
+                + ", ".join(f"{ctx.label(i)} in {where.get(i, '?')}" for i in ids),
+                declared=c.value,
+                actual=", ".join(found),
+            )
+
+
+# -- CM2xx: names and claims ------------------------------------------------------------------
+def _unknown_concept(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("mention"):
+        if not c.strict:
+            continue
+        m = ctx.resolve(c.subjects[0])
+        if m.id is None and not m.ambiguous:
+            yield rule.at(
+                c, f"{c.subjects[0]!r} is not a concept in the diagram", declared=c.subjects[0]
+            )
+
+
+def _ambiguous_concept(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("mention"):
+        m = ctx.resolve(c.subjects[0])
+        if m.ambiguous and c.strict:
+            names = ", ".join(ctx.label(i) for i in m.candidates)
+            yield rule.at(
+                c,
+                f"{c.subjects[0]!r} could mean any of: {names}",
+                declared=c.subjects[0],
+                actual=names,
+            )
+
+
+def _index_missing(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("index"):
+        listed = {m.id for m in map(ctx.resolve, c.subjects) if m.id is not None}
+        for concept in ctx.cmap.concepts:
+            if concept.id not in listed:
+                yield rule.at(
+                    c,
+                    f"{concept.label} ({concept.id}) is not in the Concept Index",
+                    actual=concept.label,
+                )
+
+
+def _unrecognised(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("unrecognised"):
+        what = c.extra[0] if c.extra else "value"
+        yield rule.at(
+            c, f"cannot interpret the {what} claim {c.value!r}; not checked", declared=c.value
+        )
+
+
+def _map_not_found(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    return iter(())  # reported by the command line, which resolves map references
+
+
+# -- CM3xx: relationship matrix ---------------------------------------------------------------
+_EXPLICIT_COMPOUND = re.compile(r"\s[+&]\s")
+
+
+def _row_ids(ctx: Context, name: str) -> tuple[list[str], list[str]]:
+    """(ids, unknown names) of a matrix cell, splitting compounds like "Encoder + Decoder"."""
+    m = ctx.resolve(name)
+    if m.id is not None and not _EXPLICIT_COMPOUND.search(name):
+        return [m.id], []
+    parts = split_compound(name)
+    if len(parts) < 2:
+        return [], [name]
+    ids, unknown = [], []
+    for p in parts:
+        pm = ctx.resolve(p)
+        if pm.id is None:
+            unknown.append(p)
+        else:
+            ids.append(pm.id)
+    return (ids, unknown) if not unknown else ([], unknown)
+
+
+def _phrase_matches(phrase: str, r: Relationship) -> bool:
+    p = phrase_key(phrase)
+    if r.label:
+        return phrase_key(r.label) == p
+    if r.kind in _KIND_PHRASES:
+        return p in _KIND_PHRASES[r.kind] or p == phrase_key(r.kind)
+    return True  # an unlabelled plain link says nothing the row could contradict
+
+
+def _describe(ctx: Context, r: Relationship) -> str:
+    verb = r.label or f"({r.kind} link)"
+    return f"{ctx.label(r.source)} {verb} {ctx.label(r.target)}"
+
+
+@dataclass
+class _RowResult:
+    claim: Claim
+    status: str  # ok / missing / inverted / phrase
+    rels: list[Relationship]
+    unknown: list[str]
+
+
+def _matrix_rows(ctx: Context) -> list[_RowResult]:
+    if "matrix" not in ctx.memo:
+        ctx.memo["matrix"] = _compute_matrix_rows(ctx)
+    return ctx.memo["matrix"]  # type: ignore[no-any-return]
+
+
+def _compute_matrix_rows(ctx: Context) -> list[_RowResult]:
+    pairs: dict[tuple[str, str], list[Relationship]] = defaultdict(list)
+    for r in ctx.visible:
+        pairs[(r.source, r.target)].append(r)
+    out = []
+    for c in ctx.by_kind("matrix-row"):
+        src, unk1 = _row_ids(ctx, c.subjects[0])
+        dst, unk2 = _row_ids(ctx, c.target or "")
+        if unk1 or unk2 or not src or not dst:
+            out.append(_RowResult(c, "missing", [], unk1 + unk2))
+            continue
+        status, rels = "ok", []
+        for s in src:
+            for t in dst:
+                fwd = pairs.get((s, t), [])
+                good = [r for r in fwd if _phrase_matches(c.relation or "", r)]
+                if good:
+                    rels.extend(good)
+                elif fwd:
+                    rels.extend(fwd)
+                    status = "phrase" if status == "ok" else status
+                elif pairs.get((t, s)):
+                    rels.extend(pairs[(t, s)])
+                    status = "inverted" if status in ("ok", "phrase") else status
+                else:
+                    status = "missing"
+        out.append(_RowResult(c, status, rels, []))
+    return out
+
+
+def _row_text(c: Claim) -> str:
+    return f"{c.subjects[0]} | {c.relation} | {c.target}"
+
+
+def _matrix_missing(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for res in _matrix_rows(ctx):
+        if res.status != "missing":
+            continue
+        why = ""
+        if res.unknown:
+            names = ", ".join(repr(n) for n in res.unknown)
+            why = f": {names} {'is' if len(res.unknown) == 1 else 'are'} not a concept"
+        yield rule.at(
+            res.claim,
+            f"relationship '{_row_text(res.claim)}' is not in the diagram{why}",
+            declared=_row_text(res.claim),
+        )
+
+
+def _matrix_inverted(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for res in _matrix_rows(ctx):
+        if res.status != "inverted":
+            continue
+        actual = "; ".join(_describe(ctx, r) for r in res.rels)
+        yield rule.at(
+            res.claim,
+            f"direction inverted: the diagram has {actual}",
+            declared=_row_text(res.claim),
+            actual=actual,
+        )
+
+
+def _matrix_phrase(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for res in _matrix_rows(ctx):
+        if res.status != "phrase":
+            continue
+        actual = "; ".join(r.label or f"(no label, {r.kind})" for r in res.rels)
+        yield rule.at(
+            res.claim,
+            f"linking phrase {res.claim.relation!r} differs from the diagram's {actual!r}",
+            declared=res.claim.relation,
+            actual=actual,
+        )
+
+
+def _matrix_unlisted(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    tables = ctx.by_kind("matrix")
+    if not tables:
+        return
+    listed = {r.id for res in _matrix_rows(ctx) for r in res.rels}
+    first = tables[0]
+    for r in ctx.visible:
+        if r.id not in listed:
+            yield rule.at(
+                first,
+                f"diagram relationship '{_describe(ctx, r)}' (line {r.line}) "
+                "is not in the Relationship Matrix",
+                actual=_describe(ctx, r),
+            )
+
+
+# -- CM4xx: hierarchy and pathways ------------------------------------------------------------
+def _steps(ctx: Context) -> dict[tuple[str, int], list[tuple[Claim, list[str] | None]]]:
+    if "steps" in ctx.memo:
+        return ctx.memo["steps"]  # type: ignore[no-any-return]
+    groups: dict[tuple[str, int], list[tuple[Claim, list[str] | None]]] = defaultdict(list)
+    for c in ctx.by_kind("step"):
+        groups[(c.path, c.group)].append((c, ctx.resolve_all(c.subjects)))
+    ctx.memo["steps"] = groups
+    return groups
+
+
+def _pathway_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for steps in _steps(ctx).values():
+        for c, ids in steps:
+            if ids is None:
+                parts = split_compound(c.value)
+                bad = [s for s in parts if ctx.resolve(s).id is None]
+                if len(bad) == len(parts):
+                    bad = [c.value]
+                yield rule.at(
+                    c,
+                    f"step {c.index} of {c.context!r} names no concept of the "
+                    f"diagram: {', '.join(repr(b) for b in bad)}",
+                    declared=c.value,
+                )
+
+
+def _related(ctx: Context, a: Iterable[str], b: Iterable[str]) -> list[Relationship]:
+    sa, sb = set(a), set(b)
+    return [
+        r
+        for r in ctx.visible
+        if (r.source in sa and r.target in sb) or (r.source in sb and r.target in sa)
+    ]
+
+
+def _pathway_gap(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for steps in _steps(ctx).values():
+        for (c1, ids1), (c2, ids2) in zip(steps, steps[1:], strict=False):
+            if not ids1 or not ids2 or set(ids1) & set(ids2):
+                continue
+            if not _related(ctx, ids1, ids2):
+                yield rule.at(
+                    c2,
+                    f"no relationship joins step {c1.index} ({c1.value}) and "
+                    f"step {c2.index} ({c2.value}) in the diagram",
+                    declared=f"{c1.value} -> {c2.value}",
+                )
+
+
+def _pathway_order(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for steps in _steps(ctx).values():
+        for (c1, ids1), (c2, ids2) in zip(steps, steps[1:], strict=False):
+            if not ids1 or not ids2:
+                continue
+            for r in _related(ctx, ids1, ids2):
+                first = ctx.prerequisite_first(r)
+                if first is not None and first in ids2 and first not in ids1:
+                    yield rule.at(
+                        c2,
+                        f"{ctx.label(first)} comes before {c1.value} in prerequisite order "
+                        f"('{_describe(ctx, r)}'), but the pathway puts it after",
+                        declared=f"{c1.value} -> {c2.value}",
+                        actual=_describe(ctx, r),
+                    )
+                    break
+
+
+def _hierarchy_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    strict = {(c.path, c.start) for c in ctx.by_kind("mention") if c.strict}
+    for c in ctx.by_kind("hierarchy-item"):
+        if (c.path, c.start) in strict or ctx.resolve_all(c.subjects) is not None:
+            continue
+        yield rule.at(
+            c, f"hierarchy entry {c.value!r} is not a concept of the diagram", declared=c.value
+        )
+
+
+# -- CM5xx: diagram key -----------------------------------------------------------------------
+_END_WORDS = {"diamond": "diamond", "circle": "circle", "circular": "circle", "cross": "cross"}
+
+
+def _legend_shape(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("legend"):
+        before = c.extra[0].lower() if c.extra else ""
+        said = [v for k, v in _END_WORDS.items() if re.search(rf"\b{k}", before)]
+        if not said:
+            continue
+        head = _signature(c.value).split(":")[1]
+        actual = {
+            "arrow": "arrow head",
+            "circle": "circle end",
+            "cross": "cross end",
+            "none": "no end marker",
+        }[head]
+        if said[0] != head:
+            yield rule.at(
+                c,
+                f"`{c.value}` draws a {actual}, not a {said[0]} "
+                "(Mermaid flowchart links have no diamond ends)"
+                if said[0] == "diamond"
+                else f"`{c.value}` draws a {actual}, not a {said[0]}",
+                declared=said[0],
+                actual=actual,
+            )
+
+
+def _legend_unused(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    used = {f"{r.stroke}:{r.head}" for r in ctx.cmap.relationships}
+    for c in ctx.by_kind("legend"):
+        if c.path == ctx.path and _signature(c.value) not in used:
+            yield rule.at(
+                c,
+                f"the Diagram Key explains `{c.value}`, which the diagram never uses",
+                declared=c.value,
+            )
+
+
+def _legend_missing(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    items = [c for c in ctx.by_kind("legend") if c.path == ctx.path]
+    if not items:
+        return
+    described = {_signature(c.value) for c in items}
+    seen: dict[str, Relationship] = {}
+    for r in ctx.cmap.relationships:
+        seen.setdefault(f"{r.stroke}:{r.head}", r)
+    for sig, r in sorted(seen.items()):
+        if sig not in described and r.stroke != "invisible":
+            yield rule.at(
+                items[0],
+                f"the diagram uses {sig.replace(':', ' links with ')} ends "
+                f"(line {r.line}) but the Diagram Key does not explain them",
+                actual=sig,
+            )
+
+
+# -- CM6xx: diagram hygiene -------------------------------------------------------------------
+def _concept_at(rule: Rule, ctx: Context, cid: str, message: str, **kw: Any) -> Finding:
+    c = ctx.cmap.concept_by_id.get(cid)
+    return rule.at(
+        None,
+        message,
+        path=ctx.path,
+        line=(c.line if c and c.line else 1),
+        column=(c.column if c and c.column else 1),
+        **kw,
+    )
+
+
+def _rel_at(rule: Rule, ctx: Context, r: Relationship, message: str, **kw: Any) -> Finding:
+    return rule.at(None, message, path=ctx.path, line=r.line or 1, column=r.column or 1, **kw)
+
+
+def _isolated(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.cmap.concepts:
+        if ctx.degree.get(c.id, 0) == 0:
+            yield _concept_at(
+                rule, ctx, c.id, f"{c.label} ({c.id}) has no relationships", actual="0"
+            )
+
+
+def _disconnected(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    G = ctx.undirected
+    parts = [sorted(p) for p in nx.connected_components(G) if len(p) > 1]
+    if len(parts) < 2:
+        return
+    parts.sort(key=lambda p: (-len(p), p[0]))
+    for part in parts[1:]:
+        first = min(
+            part,
+            key=lambda i: (
+                (ctx.cmap.concept_by_id[i].line or 0, i) if i in ctx.cmap.concept_by_id else (0, i)
+            ),
+        )
+        names = ", ".join(ctx.label(i) for i in part)
+        yield _concept_at(
+            rule,
+            ctx,
+            first,
+            f"{names} form a part of the map not connected to the rest ({len(parts)} parts)",
+            actual=str(len(parts)),
+        )
+
+
+def _duplicates(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    seen: dict[tuple[str, str, str, str], Relationship] = {}
+    for r in ctx.visible:
+        key = (r.source, r.target, phrase_key(r.label), r.kind)
+        if key in seen:
+            yield _rel_at(
+                rule,
+                ctx,
+                r,
+                f"'{_describe(ctx, r)}' repeats the relationship of line {seen[key].line}",
+                actual=_describe(ctx, r),
+            )
+        else:
+            seen[key] = r
+
+
+def _self_loops(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for r in ctx.visible:
+        if r.source == r.target:
+            yield _rel_at(
+                rule, ctx, r, f"{ctx.label(r.source)} is linked to itself", actual=_describe(ctx, r)
+            )
+
+
+_STYLE_RE = re.compile(r"^\s*(style|class|click)\s+([^\s;]+)")
+
+
+def _style_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for first_line, block in ctx.mermaid_blocks:
+        lines = block.split("\n")
+        other = "\n".join(
+            ln
+            for ln in lines
+            if not _STYLE_RE.match(ln) and not re.match(r"^\s*(classDef|linkStyle)\b", ln)
+        )
+        known = set(ctx.cmap.concept_by_id) | set(ctx.cmap.subgraph_by_id)
+        for i, ln in enumerate(lines):
+            m = _STYLE_RE.match(ln)
+            if not m:
+                continue
+            ids = m.group(2).split(",") if m.group(1) == "class" else [m.group(2)]
+            for node in ids:
+                mentioned = re.search(rf"(?<![\w-]){re.escape(node)}(?![\w-])", other)
+                if node in ctx.cmap.subgraph_by_id or (node in known and mentioned):
+                    continue
+                yield rule.at(
+                    None,
+                    f"`{m.group(1)}` names {node!r}, which no relationship or node definition uses",
+                    path=ctx.path,
+                    line=first_line + i,
+                    column=m.start(2) + 1,
+                    declared=node,
+                )
+
+
+def _prereq_cycle(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.vocabulary is None:
+        return
+    G = nx.DiGraph()
+    edges: dict[tuple[str, str], Relationship] = {}
+    for r in ctx.visible:
+        first = ctx.prerequisite_first(r)
+        if first is None or r.source == r.target:
+            continue
+        second = r.target if first == r.source else r.source
+        G.add_edge(first, second)
+        edges.setdefault((first, second), r)
+    for comp in sorted(sorted(c) for c in nx.strongly_connected_components(G) if len(c) > 1):
+        rels = [r for (a, b), r in edges.items() if a in comp and b in comp]
+        r0 = min(rels, key=lambda r: (r.line or 0, r.id))
+        names = ", ".join(ctx.label(i) for i in comp)
+        yield _rel_at(
+            rule, ctx, r0, f"prerequisite cycle: {names} each need the other first", actual=names
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "total-concepts",
+        "CM101",
+        "error",
+        True,
+        "Declared number of concepts differs from the diagram.",
+        _total_concepts,
+    ),
+    Rule(
+        "total-relationships",
+        "CM102",
+        "error",
+        True,
+        "Declared number of relationships differs from the diagram.",
+        _total_relationships,
+    ),
+    Rule(
+        "central-concept",
+        "CM103",
+        "error",
+        True,
+        "The Central Concept is not the most connected concept.",
+        _central_concept,
+    ),
+    Rule(
+        "concept-connections",
+        "CM104",
+        "error",
+        True,
+        "A concept's declared connection count differs from the diagram.",
+        _concept_connections,
+    ),
+    Rule(
+        "centrality-tier",
+        "CM105",
+        "warning",
+        True,
+        "A concept's declared centrality tier differs from the computed tier.",
+        _centrality_tier,
+    ),
+    Rule(
+        "most-connected",
+        "CM106",
+        "warning",
+        False,
+        "A 'Most connected' list names a concept that is not among the most connected.",
+        _most_connected,
+    ),
+    Rule(
+        "bridge-concept",
+        "CM107",
+        "warning",
+        False,
+        "A named bridge concept is neither a cut point nor links subgraphs.",
+        _bridge_concept,
+    ),
+    Rule(
+        "cluster-claim",
+        "CM108",
+        "info",
+        False,
+        "A named cluster spans several computed clusters.",
+        _cluster_claim,
+    ),
+    Rule(
+        "unknown-concept",
+        "CM201",
+        "error",
+        False,
+        "A claim names a concept that is not in the diagram.",
+        _unknown_concept,
+    ),
+    Rule(
+        "ambiguous-concept",
+        "CM202",
+        "warning",
+        False,
+        "A name could refer to several concepts.",
+        _ambiguous_concept,
+    ),
+    Rule(
+        "index-missing-concept",
+        "CM203",
+        "info",
+        False,
+        "A diagram concept is missing from the Concept Index.",
+        _index_missing,
+    ),
+    Rule(
+        "unrecognised-claim",
+        "CM204",
+        "info",
+        False,
+        "A claim whose wording cannot be interpreted (not checked).",
+        _unrecognised,
+    ),
+    Rule(
+        "map-not-found",
+        "CM205",
+        "warning",
+        False,
+        "A document's **Concept Map:** reference names no map that was found.",
+        _map_not_found,
+    ),
+    Rule(
+        "matrix-missing-relationship",
+        "CM301",
+        "error",
+        False,
+        "A Relationship Matrix row has no relationship in the diagram.",
+        _matrix_missing,
+    ),
+    Rule(
+        "matrix-inverted-relationship",
+        "CM302",
+        "error",
+        False,
+        "A Relationship Matrix row runs against the diagram's direction.",
+        _matrix_inverted,
+    ),
+    Rule(
+        "matrix-phrase-mismatch",
+        "CM303",
+        "warning",
+        False,
+        "A Relationship Matrix row's linking phrase differs from the diagram's.",
+        _matrix_phrase,
+    ),
+    Rule(
+        "matrix-unlisted-relationship",
+        "CM304",
+        "info",
+        False,
+        "A diagram relationship is missing from the Relationship Matrix.",
+        _matrix_unlisted,
+    ),
+    Rule(
+        "pathway-unknown-step",
+        "CM401",
+        "warning",
+        False,
+        "A learning-pathway step names no concept of the diagram.",
+        _pathway_unknown,
+    ),
+    Rule(
+        "pathway-gap",
+        "CM402",
+        "warning",
+        False,
+        "Consecutive pathway steps are not related in the diagram.",
+        _pathway_gap,
+    ),
+    Rule(
+        "pathway-order",
+        "CM403",
+        "info",
+        False,
+        "A pathway step comes before its prerequisite.",
+        _pathway_order,
+    ),
+    Rule(
+        "hierarchy-unknown-concept",
+        "CM404",
+        "info",
+        False,
+        "A Concept Hierarchy entry is not a concept of the diagram.",
+        _hierarchy_unknown,
+    ),
+    Rule(
+        "legend-shape",
+        "CM501",
+        "warning",
+        False,
+        "The Diagram Key describes a link end the token does not draw.",
+        _legend_shape,
+    ),
+    Rule(
+        "legend-unused",
+        "CM502",
+        "info",
+        False,
+        "The Diagram Key explains a link style the diagram never uses.",
+        _legend_unused,
+    ),
+    Rule(
+        "legend-missing",
+        "CM503",
+        "info",
+        False,
+        "The diagram uses a link style the Diagram Key does not explain.",
+        _legend_missing,
+    ),
+    Rule(
+        "isolated-concept", "CM601", "warning", False, "A concept without relationships.", _isolated
+    ),
+    Rule(
+        "disconnected-map",
+        "CM602",
+        "warning",
+        False,
+        "The map falls apart into unconnected parts.",
+        _disconnected,
+    ),
+    Rule(
+        "duplicate-relationship",
+        "CM603",
+        "warning",
+        False,
+        "The same relationship is drawn twice.",
+        _duplicates,
+    ),
+    Rule("self-loop", "CM604", "warning", False, "A concept linked to itself.", _self_loops),
+    Rule(
+        "style-unknown-node",
+        "CM605",
+        "warning",
+        False,
+        "A style/class/click line names a node that nothing else defines.",
+        _style_unknown,
+    ),
+    Rule(
+        "prerequisite-cycle",
+        "CM606",
+        "warning",
+        False,
+        "Concepts that are each other's prerequisites.",
+        _prereq_cycle,
+    ),
+)

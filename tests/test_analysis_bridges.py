@@ -1,0 +1,75 @@
+"""Bridges: articulation points, bridge links, connectors, cross-links, components."""
+
+from __future__ import annotations
+
+import pytest
+
+from _analysis_maps import build, seed_map
+from conceptmap.analysis import bridges
+
+
+def test_chain():
+    r = bridges(build("A --> B\nB -->|uses| C"))
+    assert [a.id for a in r.articulation_points] == ["B"]
+    assert [(b.source, b.target, b.label) for b in r.bridges] == [
+        ("A", "B", None),
+        ("B", "C", "uses"),
+    ]
+    assert r.components == (("A", "B", "C"),)
+
+
+def test_triangle_and_parallel_links_are_not_bridges():
+    r = bridges(build("A --> B\nB --> C\nC --> A\nC --> D\nC -.-> D"))
+    assert r.bridges == ()
+    assert [a.id for a in r.articulation_points] == ["C"]
+
+
+def test_components_of_a_disconnected_map():
+    r = bridges(build("A --> B\nC --> D\nD --> E\nF[F]"))
+    assert r.components == (("C", "D", "E"), ("A", "B"), ("F",))
+
+
+def test_connectors_and_cross_links():
+    cmap = build(
+        """
+subgraph S1["One"]
+A[A]
+B[B]
+end
+subgraph S2["Two"]
+C[C]
+end
+A -->|uses| B
+A -->|needs| C
+B ~~~ C
+"""
+    )
+    r = bridges(cmap)
+    assert r.basis == "subgraphs"
+    assert [(x.source, x.target, x.source_subgraph, x.target_subgraph) for x in r.cross_links] == [
+        ("A", "C", "S1", "S2")
+    ]
+    # A: one link into S1, one into S2 -> P = 1 - (1/2)^2 - (1/2)^2
+    assert [(c.id, c.participation) for c in r.connectors] == [("A", pytest.approx(0.5))]
+
+
+def test_clusters_basis_without_subgraphs():
+    assert bridges(build("A --> B\nB --> C")).basis == "clusters"
+
+
+def test_seed_map():
+    r = bridges(seed_map())
+    assert [a.id for a in r.articulation_points] == [
+        "DECODER",
+        "ENCODER",
+        "FLASH",
+        "POSENC",
+        "PRETRAIN",
+        "QKV",
+        "SCALED",
+        "SELFATTN",
+    ]
+    assert len(r.bridges) == 16
+    assert len(r.cross_links) == 11
+    assert r.connectors[0].id == "SELFATTN"
+    assert len(r.components) == 1

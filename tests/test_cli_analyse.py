@@ -1,0 +1,183 @@
+"""CLI: centrality, clusters, bridges, path, prereqs, order, quality (exit codes, output)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from _analysis_maps import SEED
+from conceptmap.cli import cli
+
+
+def as_markdown(diagram: str) -> str:
+    lines = []
+    for line in diagram.strip().splitlines():
+        lines.append("    " + line)
+    return "# Concept Map: Test\n\n```mermaid\nflowchart TD\n" + "\n".join(lines) + "\n```\n"
+
+
+@pytest.fixture
+def seed_file(tmp_path: Path) -> str:
+    p = tmp_path / "seed.md"
+    p.write_text(as_markdown(SEED), encoding="utf-8")
+    return str(p)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_centrality_text_and_json(seed_file):
+    r = run("centrality", seed_file, "--top", "2")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[1].split()[:3] == ["1", "Self-Attention", "7"]
+    assert lines[1].endswith("Critical")
+    assert len(lines) == 4 and "exact" in lines[-1]
+    data = json.loads(run("centrality", seed_file, "--format", "json", "--top", "3").output)
+    assert [c["id"] for c in data["concepts"]] == ["SELFATTN", "ENCODER", "DECODER"]
+    assert set(data["concepts"][0]) >= {
+        "id",
+        "label",
+        "degree",
+        "in_degree",
+        "out_degree",
+        "betweenness",
+        "pagerank",
+        "closeness",
+        "eigenvector",
+        "tier",
+    }
+    assert data["exact"] is True and data["k"] is None and data["seed"] == 0
+
+
+def test_centrality_measure(seed_file):
+    data = json.loads(
+        run("centrality", seed_file, "--measure", "betweenness", "--format", "json").output
+    )
+    values = [c["betweenness"] for c in data["concepts"]]
+    assert values == sorted(values, reverse=True)
+
+
+def test_clusters(seed_file):
+    r = run("clusters", seed_file)
+    assert r.exit_code == 0, r.output
+    assert "modularity: 0.566" in r.output
+    assert "subgraph modularity: 0.442" in r.output
+    data = json.loads(run("clusters", seed_file, "--format", "json", "--method", "greedy").output)
+    assert data["method"] == "greedy"
+    assert set(data) >= {
+        "clusters",
+        "modularity",
+        "subgraph_modularity",
+        "agreement",
+        "misplaced",
+        "gaps",
+    }
+    assert set(data["agreement"]) == {"nmi", "ari"}
+    assert {"members", "central", "name"} <= set(data["clusters"][0])
+
+
+def test_bridges(seed_file):
+    r = run("bridges", seed_file, "--top", "1")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("articulation points: Decoder (DECODER), Encoder (ENCODER)")
+    assert "Self-Attention (SELFATTN) P=0.73" in r.output
+    data = json.loads(run("bridges", seed_file, "--format", "json").output)
+    assert set(data) >= {
+        "articulation_points",
+        "bridges",
+        "connectors",
+        "cross_links",
+        "components",
+    }
+    assert len(data["components"]) == 1
+
+
+def test_path(seed_file):
+    r = run("path", seed_file, "self attention", "context-length")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "Self-Attention -> Context Length (2 steps, cost 3)",
+        "  1. Self-Attention -> Flash Attention: SELFATTN --|optimized by|--> FLASH",
+        "  2. Flash Attention -> Context Length: FLASH --|enables|--> CONTEXT",
+    ]
+    data = json.loads(run("path", seed_file, "SELFATTN", "CONTEXT", "--format", "json").output)
+    assert [s["relationship"]["id"] for s in data["steps"]] == [
+        "L_SELFATTN_FLASH_0",
+        "L_FLASH_CONTEXT_0",
+    ]
+
+
+def test_path_none_and_any_direction(seed_file):
+    r = run("path", seed_file, "Encoder", "Self-Attention")
+    assert r.exit_code == 1
+    assert "no learning route from Encoder to Self-Attention" in r.output
+    assert "try swapping them" in r.output
+    r = run("path", seed_file, "Encoder", "Self-Attention", "--any-direction")
+    assert r.exit_code == 0
+    assert "(against the learning order)" in r.output
+
+
+def test_unknown_concept_exits_2_with_suggestions(seed_file):
+    r = run("path", seed_file, "self-atention", "BERT")
+    assert r.exit_code == 2
+    assert "did you mean: Self-Attention (SELFATTN)" in r.output
+    assert run("prereqs", seed_file, "nothing-like-it").exit_code == 2
+
+
+def test_prereqs_and_relations_file(seed_file, tmp_path):
+    r = run("prereqs", seed_file, "encoder")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "before Encoder, learn:",
+        "  1. Positional Encoding (depth 2) via SELFATTN --|requires|--> POSENC",
+        "  2. Self-Attention (depth 1) via ENCODER --|uses|--> SELFATTN",
+    ]
+    toml = tmp_path / "rel.toml"
+    toml.write_text('[relations]\n"uses" = "source"\n', encoding="utf-8")
+    r = run("prereqs", seed_file, "encoder", "--relations", str(toml))
+    assert "Self-Attention" not in r.output
+    toml.write_text("[relations\n", encoding="utf-8")
+    assert run("prereqs", seed_file, "encoder", "--relations", str(toml)).exit_code == 1
+
+
+def test_order(seed_file):
+    r = run("order", seed_file, "--top", "3")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0] == "  1. Positional Encoding (level 0)"
+    assert lines[-1].startswith("assumption: link phrase 'modern'")
+    data = json.loads(run("order", seed_file, "--format", "json").output)
+    assert len(data["steps"]) == 28 and {"steps", "assumptions", "cycles"} == set(data)
+
+
+def test_quality(seed_file):
+    r = run("quality", seed_file)
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("score: 183\n")
+    assert "7  uses  (overused)" in r.output
+    assert json.loads(run("quality", seed_file, "--format", "json").output)["cross_links"] == 11
+
+
+def test_missing_file_exits_1(tmp_path):
+    r = run("centrality", str(tmp_path / "nope.md"))
+    assert r.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    "command", ["centrality", "clusters", "bridges", "path", "prereqs", "order", "quality"]
+)
+def test_help_has_example(command):
+    r = run(command, "--help")
+    assert r.exit_code == 0 and "Example:" in r.output
+
+
+@pytest.mark.skipif(not Path("maps/transformers.md").exists(), reason="no maps/transformers.md")
+def test_real_seed_map():
+    data = json.loads(run("centrality", "maps/transformers.md", "--format", "json").output)
+    assert len(data["concepts"]) == 28
+    assert (data["concepts"][0]["id"], data["concepts"][0]["degree"]) == ("SELFATTN", 7)

@@ -1,0 +1,78 @@
+"""`conceptmap parse` and `conceptmap stats`: exit codes and output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from conceptmap.cli import cli
+
+SEED_MAP = Path(__file__).resolve().parent.parent / "maps" / "transformers.md"
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_parse_json_seed():
+    res = run("parse", str(SEED_MAP), "--format", "json")
+    assert res.exit_code == 0
+    data = json.loads(res.output)
+    assert len(data["concepts"]) == 28 and len(data["relationships"]) == 30
+    assert data["relationships"][0]["kind"] == "primary"
+
+
+def test_parse_text_lists_relationships():
+    res = run("parse", "-", input="flowchart LR\n  A[Attention] -->|uses| B[Softmax]\n")
+    assert res.exit_code == 0
+    assert "Attention -- uses --> Softmax   [plain, line 2]" in res.output
+
+
+def test_parse_error_exit_1_with_position(tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text("# x\n\n```mermaid\nflowchart LR\n  A --> end\n```\n")
+    res = CliRunner().invoke(cli, ["parse", str(bad)])
+    assert res.exit_code == 1
+    assert f"{bad}:5:9: error: 'end' is a keyword" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_missing_file_and_non_utf8_and_usage(tmp_path):
+    res = CliRunner().invoke(cli, ["parse", str(tmp_path / "nope.md")])
+    assert res.exit_code == 1 and "no such file" in res.output
+    latin = tmp_path / "latin.md"
+    latin.write_bytes(b"# caf\xe9\n")
+    res = CliRunner().invoke(cli, ["parse", str(latin)])
+    assert res.exit_code == 1 and "not UTF-8" in res.output
+    res = CliRunner().invoke(cli, ["parse", "--format", "xml", str(latin)])
+    assert res.exit_code == 2
+
+
+def test_block_option(tmp_path):
+    doc = tmp_path / "two.md"
+    doc.write_text("```mermaid\ngraph LR\nA-->B\n```\n\n```mermaid\ngraph LR\nC-->D\nD-->E\n```\n")
+    res = run("parse", str(doc), "--format", "json")
+    assert [len(m["relationships"]) for m in json.loads(res.output)] == [1, 2]
+    res = run("parse", str(doc), "--format", "json", "--block", "1")
+    assert len(json.loads(res.output)["relationships"]) == 2
+    res = CliRunner().invoke(cli, ["parse", str(doc), "--block", "5"])
+    assert res.exit_code == 1 and "out of range" in res.output
+
+
+def test_stats_seed_text_and_json():
+    res = run("stats", str(SEED_MAP), "--top", "3")
+    assert res.exit_code == 0
+    assert "concepts:       28" in res.output
+    assert "Self-Attention" in res.output.split("most connected:")[1].splitlines()[1]
+    data = json.loads(run("stats", str(SEED_MAP), "--format", "json").output)
+    assert data["concepts"] == 28 and data["relationships"] == 30
+    assert data["relationships_by_kind"] == {"has-part": 4, "primary": 20, "secondary": 6}
+    assert isinstance(data["components"], list) and len(data["components"]) == 1
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in cli.commands.items():
+        assert command.help, f"{name} has no help"
+        assert "Example" in command.help, f"{name} --help shows no example"

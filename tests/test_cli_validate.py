@@ -1,0 +1,169 @@
+"""`conceptmap validate`: output formats, exit codes, --fix/--diff, sibling discovery."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conceptmap.cli import cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+MAP = "transformers-concept-map.md"
+CARDS = "flashcards-transformers.md"
+
+
+@pytest.fixture
+def notes(tmp_path, monkeypatch):
+    """A notes folder: the seed map in a subfolder, the flashcards elsewhere."""
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "cards").mkdir()
+    shutil.copy(FIXTURES / MAP, tmp_path / "maps" / MAP)
+    shutil.copy(FIXTURES / CARDS, tmp_path / "cards" / CARDS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, ["validate", *args])
+
+
+def test_text_output_is_linter_like(notes):
+    r = _run(".")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert (
+        "maps/transformers-concept-map.md:5:21: error[CM101 total-concepts]: "
+        "the diagram has 28 concepts, not 32 (declared 32, actual 28)"
+    ) in lines
+    # The flashcards were found through their **Concept Map:** line (by file name).
+    assert any(ln.startswith("cards/flashcards-transformers.md:15:27: error[CM104") for ln in lines)
+    assert re.fullmatch(
+        r"50 errors, \d+ warnings, \d+ info in 2 files \(\d+ fixable with --fix\)", lines[-1]
+    )
+    assert len(lines) - 1 == len(set(lines[:-1]))  # one line per finding, no repeats
+
+
+def test_json_output(notes):
+    r = _run("maps", "cards", "--format", "json")
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    first = data["findings"][0]
+    assert set(first) == {
+        "rule",
+        "code",
+        "severity",
+        "path",
+        "line",
+        "column",
+        "declared",
+        "actual",
+        "message",
+        "fixable",
+    }
+    tc = [f for f in data["findings"] if f["rule"] == "total-concepts"]
+    assert tc == [
+        {
+            "rule": "total-concepts",
+            "code": "CM101",
+            "severity": "error",
+            "path": "maps/transformers-concept-map.md",
+            "line": 5,
+            "column": 21,
+            "declared": "32",
+            "actual": "28",
+            "message": "the diagram has 28 concepts, not 32",
+            "fixable": True,
+        }
+    ]
+    assert data["summary"]["errors"] == sum(f["severity"] == "error" for f in data["findings"])
+    assert data["summary"]["files_checked"] == 2
+
+
+def test_github_output(notes):
+    r = _run("maps", "--format", "github", "--select", "CM101")
+    assert r.exit_code == 1
+    assert r.output == (
+        "::error file=maps/transformers-concept-map.md,line=5,col=21,"
+        "title=CM101 total-concepts::the diagram has 28 concepts, not 32 "
+        "(declared 32, actual 28)\n"
+    )
+
+
+def test_exit_codes(notes):
+    assert _run(".", "--select", "legend-shape").exit_code == 0  # a warning only
+    assert _run(".", "--select", "legend-shape", "--strict").exit_code == 1
+    assert _run(".", "--select", "no-such-rule").exit_code == 2
+    assert _run("missing.md").exit_code == 2
+    (notes / "broken.md").write_text("```mermaid\nflowchart TD\n  A -=> B\n```\n")
+    r = _run("broken.md")
+    assert r.exit_code == 2
+
+
+def test_correct_documents_exit_zero(tmp_path, monkeypatch):
+    for name in ("tiny-map.md", "tiny-flashcards.md"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    r = _run(".")
+    assert (r.exit_code, r.output) == (0, "0 errors, 0 warnings, 0 info in 2 files\n")
+
+
+def test_fix_rewrites_and_reports_what_is_left(notes):
+    before = (notes / "maps" / MAP).read_bytes()
+    r = _run(".", "--fix")
+    assert "fixed maps/transformers-concept-map.md" in r.output
+    assert "fixed cards/flashcards-transformers.md" in r.output
+    after = (notes / "maps" / MAP).read_bytes()
+    assert after != before and b"**Total Concepts:** 28\n" in after
+    again = _run(".", "--format", "json")
+    data = json.loads(again.output)
+    assert data["summary"]["fixable"] == 0
+    assert again.exit_code == 1  # unfixable errors remain (unknown concepts, matrix rows)
+
+
+def test_diff_writes_nothing(notes):
+    before = (notes / "maps" / MAP).read_bytes()
+    r = _run(".", "--diff")
+    assert r.exit_code == 1
+    assert "--- a/maps/transformers-concept-map.md" in r.output
+    assert "\n-**Total Concepts:** 32\n" in r.output
+    assert "\n+**Total Concepts:** 28\n" in r.output
+    assert "+++ b/cards/flashcards-transformers.md" in r.output
+    assert (notes / "maps" / MAP).read_bytes() == before
+
+
+def test_fix_keeps_bom_and_crlf(tmp_path, monkeypatch):
+    text = (FIXTURES / MAP).read_text(encoding="utf-8").replace("\n", "\r\n")
+    (tmp_path / "m.md").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    monkeypatch.chdir(tmp_path)
+    _run("m.md", "--fix", "--select", "CM101")
+    data = (tmp_path / "m.md").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    expected = text.replace("**Total Concepts:** 32", "**Total Concepts:** 28")
+    assert data[3:].decode("utf-8") == expected
+
+
+def test_map_option_and_missing_map(notes):
+    r = _run("cards", "--map", f"maps/{MAP}", "--select", "CM104")
+    assert "cards/flashcards-transformers.md:15:27" in r.output
+    (notes / "orphan.md").write_text("# Cards\n\n**Concept Map:** nowhere.md\n")
+    r = _run("orphan.md")
+    assert r.exit_code == 0
+    assert "orphan.md:3:18: warning[CM205 map-not-found]" in r.output
+
+
+def test_config_file(notes):
+    (notes / "conceptmap.toml").write_text('[validate]\nselect = ["legend-shape"]\nstrict = true\n')
+    r = _run(".")
+    assert r.exit_code == 1 and "CM501" in r.output and "CM101" not in r.output
+    (notes / "conceptmap.toml").write_text("[tool.conceptmap.validate]\nignore = 'CM'\n")
+    assert _run(".").exit_code == 0
+
+
+def test_help_has_an_example():
+    r = CliRunner().invoke(cli, ["validate", "--help"])
+    assert r.exit_code == 0 and "conceptmap validate maps/" in r.output
