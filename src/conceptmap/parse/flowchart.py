@@ -464,6 +464,8 @@ class _FlowParser:
     def _document(self) -> None:
         """All statements; ``subgraph``/``end`` nest with an explicit stack (no recursion)."""
         src, n = self.src, self.n
+        fast_match = _FAST_RE.match
+        fast_path = _USE_FAST_PATH
         # Each frame: (members, subgraph id or None, title, header offset, display name).
         stack: list[tuple[list[Any], str | None, str, int, str]] = [([], None, "", 0, "")]
         while True:
@@ -486,6 +488,10 @@ class _FlowParser:
                         )
                     )
                 return
+            if fast_path and (not self.direction_hits or self._direction_at(pos) is None):
+                m = fast_match(src, pos)
+                if m is not None and self._fast_statement(m, pos, members if depth else None):
+                    continue
             try:
                 if src.startswith("end", pos) and not _is_word(src, pos + 3):
                     if depth == 0:
@@ -555,33 +561,35 @@ class _FlowParser:
                     return handler(pos, pos + len(kw), depth)
             if src.startswith("click", pos) and pos + 5 < self.n and src[pos + 5] in " \t":
                 return self._click(pos, pos + 5, depth)
-        if _USE_FAST_PATH:
-            fast = self._fast_statement(pos)
-            if fast is not None:
-                return fast
         nodes = self._vertex_statement(pos)
         self.pos = self._separator(self.pos)
         return nodes
 
-    def _fast_statement(self, pos: int) -> list[Any] | None:
-        m = _FAST_RE.match(self.src, pos)
-        if m is None:
-            return None
+    def _fast_statement(self, m: re.Match[str], pos: int, members: list[Any] | None) -> bool:
+        """Apply a `_FAST_RE` match; False when the general path must handle it."""
         id1, text1, tok, pipe, id2, text2 = m.groups()
-        kw = _KEYWORD_RE.match
-        if id1[0] == '"' or kw(id1) or (id2 is not None and (id2[0] == '"' or kw(id2))):
-            return None
+        if id1[0] in _KW_FIRST and _KEYWORD_RE.match(id1) or id1[0] == '"':
+            return False
+        if id2 is not None and (id2[0] in _KW_FIRST and _KEYWORD_RE.match(id2) or id2[0] == '"'):
+            return False
         if pipe is not None and not pipe.strip():
-            return None
-        v = self._vertex(id1, pos)
+            return False
+        vertices = self.vertices
+        v = vertices.get(id1)
+        if v is None:
+            v = vertices[id1] = _Vertex(id1, pos)
         if text1 is not None:
             v.text, v.label_type, v.shape = decode_label(text1.strip()), "text", "square"
         elif v.text is None:
             v.text = id1
+        self.pos = m.end()
         if tok is None:
-            self.pos = m.end()
-            return [id1]
-        w = self._vertex(id2, m.start(5))
+            if members is not None:
+                members.append(id1)
+            return True
+        w = vertices.get(id2)
+        if w is None:
+            w = vertices[id2] = _Vertex(id2, m.start(5))
         if text2 is not None:
             w.text, w.label_type, w.shape = decode_label(text2.strip()), "text", "square"
         elif w.text is None:
@@ -592,8 +600,10 @@ class _FlowParser:
         self._add_edge(
             id1, id2, link, None, m.start(3), None if pipe is None else decode_label(pipe.strip())
         )
-        self.pos = m.end()
-        return [id2, id1]
+        if members is not None:
+            members.append(id2)
+            members.append(id1)
+        return True
 
     def _subgraph_header(self, start: int, pos: int) -> tuple[str | None, str]:
         """``subgraph [id] [[title]]``; returns (id or None for an automatic id, title)."""
@@ -1179,13 +1189,13 @@ class _FlowParser:
         self, s: str, t: str, link: _Link, eid: str | None, pos: int, text: str | None
     ) -> None:
         key = (s, t)
+        count = self.pair_count.get(key, 0)
+        self.pair_count[key] = count + 1
         if eid is not None and eid not in self.edge_by_id:
             edge_id, user = eid, True
         else:
-            count = self.pair_count.get(key, 0)
-            edge_id = f"L_{s}_{t}_{0 if count == 0 else count + 1}"
+            edge_id = f"L_{s}_{t}_{count + 1 if count else 0}"
             user = False
-        self.pair_count[key] = self.pair_count.get(key, 0) + 1
         e = _Edge(
             edge_id,
             s,
@@ -1195,12 +1205,13 @@ class _FlowParser:
             link.stroke,
             link.head,
             link.tail,
-            min(link.length, 10),
+            link.length if link.length < 10 else 10,
             pos,
             user,
         )
         self.edges.append(e)
-        self.edge_by_id.setdefault(edge_id, e)
+        if edge_id not in self.edge_by_id:
+            self.edge_by_id[edge_id] = e
 
     # -- result ------------------------------------------------------------------------
     def result(self, legend: dict[str, str] | None, block: int) -> ConceptMap:
@@ -1306,6 +1317,7 @@ class _FlowParser:
 
 
 _LINK_CACHE: dict[str, _Link] = {}
+_KW_FIRST = frozenset("fgseclid_")
 #: Tests switch this off to check that the fast path and the general path agree.
 _USE_FAST_PATH = True
 
