@@ -73,6 +73,10 @@ def test_stats_seed_text_and_json():
 
 
 def test_every_command_has_help_with_an_example():
-    for name, command in cli.commands.items():
+    from conceptmap.cli import load_all_commands
+
+    commands = load_all_commands()
+    assert set(commands) == set(cli.list_commands(None))
+    for name, command in commands.items():
         assert command.help, f"{name} has no help"
         assert "Example" in command.help, f"{name} --help shows no example"

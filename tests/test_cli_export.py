@@ -130,7 +130,7 @@ def test_stdin_and_same_bytes_twice(runner: CliRunner) -> None:
 
 
 def test_every_format_is_offered() -> None:
-    cmd = cli.commands["export"]
+    cmd = cli.get_command(None, "export")
     to = next(p for p in cmd.params if p.name == "fmt")
     assert list(to.type.choices) == list(FORMATS)
     assert set(FORMATS) == {

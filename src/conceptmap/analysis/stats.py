@@ -43,29 +43,27 @@ def _degrees(cmap: ConceptMap) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def _components(nodes: list[str], pairs: list[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:
-    """Connected components by union-find; largest first, then by first member id."""
-    parent = {n: n for n in nodes}
-
-    def find(x: str) -> str:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
+    """Connected components (iterative DFS over an adjacency dict); largest first, then id."""
+    adj: dict[str, list[str]] = {n: [] for n in nodes}
     for a, b in pairs:
-        if a not in parent:
-            parent[a] = a
-        if b not in parent:
-            parent[b] = b
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict[str, list[str]] = {}
-    for n in parent:
-        groups.setdefault(find(n), []).append(n)
-    comps = [tuple(sorted(g)) for g in groups.values()]
+        adj.setdefault(a, []).append(b)
+        adj.setdefault(b, []).append(a)
+    seen: set[str] = set()
+    comps = []
+    for start in adj:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack = [start]
+        members = [start]
+        while stack:
+            for nb in adj[stack.pop()]:
+                if nb not in seen:
+                    seen.add(nb)
+                    stack.append(nb)
+                    members.append(nb)
+        members.sort()
+        comps.append(tuple(members))
     comps.sort(key=lambda c: (-len(c), c[0]))
     return tuple(comps)
 

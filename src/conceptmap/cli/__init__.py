@@ -2,42 +2,62 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from conceptmap import __version__
 from conceptmap.cli._common import CONTEXT_SETTINGS
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "load_all_commands", "main"]
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+#: Command name -> module under conceptmap.cli that defines it. Modules are imported only
+#: when one of their commands runs (or for --help), so `conceptmap stats` does not pay
+#: for networkx, Jinja2 or the validator.
+LAZY_COMMANDS = {
+    "parse": "core",
+    "stats": "core",
+    "centrality": "analyse",
+    "clusters": "analyse",
+    "bridges": "analyse",
+    "path": "analyse",
+    "prereqs": "analyse",
+    "order": "analyse",
+    "quality": "analyse",
+    "validate": "validate",
+    "export": "export",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            importlib.import_module(f"conceptmap.cli.{LAZY_COMMANDS[cmd_name]}")
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="conceptmap")
 def cli() -> None:
     """Read, analyse, validate and export concept maps written as Mermaid flowcharts.
 
     \b
     Start with:
-        conceptmap report maps/            # everything, into output/
+        conceptmap report                  # every map in maps/, into output/
         conceptmap stats maps/transformers.md
+        conceptmap validate maps/
     """
 
 
-def _register() -> None:
-    # Each module adds its commands to ``cli``; one module per concern.
-    import importlib
-
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"conceptmap.cli.{name}")
-
-
-COMMAND_MODULES = [
-    "core",
-    "analyse",
-    "validate",
-    "export",
-]
-
-_register()
+def load_all_commands() -> dict[str, click.Command]:
+    """Import every command module; returns name -> command (for docs and tests)."""
+    for module in sorted(set(LAZY_COMMANDS.values())):
+        importlib.import_module(f"conceptmap.cli.{module}")
+    return dict(sorted(cli.commands.items()))
 
 
 def main() -> None:

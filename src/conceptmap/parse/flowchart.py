@@ -60,7 +60,9 @@ _END_LINK_SEARCH = {
     "thick": re.compile(r"[xo<]?==+[=xo>]|=="),
     "dotted": re.compile(r"\.+-[xo>]?"),
 }
-_LINK_ID_RE = re.compile(r"[ \t]*([^\s\"\[\](){}|@]+)@(?![{\"])")
+# mermaid's LINK_ID is `[^\s"\[\](){}|]+@`; we also stop at ';' so `A;e1@-->B` keeps
+# its statement separator (mermaid's lexer would swallow it into the id).
+_LINK_ID_RE = re.compile(r"[ \t]*([^\s\"\[\](){}|@;]+)@(?![{\"])")
 _SQUARE = r"(?:\[(?![/\\])([^\[\](){}|\"\n]*)\])?"
 _FAST_RE = re.compile(
     # The common statement `A[label] -->|text| B[label]` (or a lone `A[label]`) in one
@@ -268,20 +270,9 @@ class _Vertex:
     tooltip: str | None = None
 
 
-@dataclass(slots=True)
-class _Edge:
-    id: str
-    source: str
-    target: str
-    text: str
-    label_type: str
-    stroke: str
-    head: str
-    tail: str
-    length: int
-    pos: int
-    user_id: bool
-    styles: list[str] = field(default_factory=list)
+# An edge is a plain tuple (cheap to build 100k of):
+# (id, source, target, text, label_type, stroke, head, tail, length, offset, user_id)
+_EdgeTuple = tuple[str, str, str, str, str, str, str, str, int, int, bool]
 
 
 @dataclass(slots=True)
@@ -315,8 +306,9 @@ class _FlowParser:
         self.raw_lines = text.split("\n")
         self.diagnostics: list[Diagnostic] = []
         self.vertices: dict[str, _Vertex] = {}
-        self.edges: list[_Edge] = []
-        self.edge_by_id: dict[str, _Edge] = {}
+        self.edges: list[_EdgeTuple] = []
+        self.edge_by_id: dict[str, int] = {}  # edge id -> index in self.edges
+        self.edge_styles: dict[int, list[str]] = {}
         self.pair_count: dict[tuple[str, str], int] = {}
         self.subs: list[_Sub] = []
         self.sub_by_id: dict[str, _Sub] = {}
@@ -718,9 +710,6 @@ class _FlowParser:
         v = self.vertices.get(nid)
         if v is not None:
             v.classes.append(cls)
-        e = self.edge_by_id.get(nid)
-        if e is not None:
-            pass  # edge classes are not part of the model
         s = self.sub_by_id.get(nid)
         if s is not None:
             s.classes.append(cls)
@@ -790,7 +779,7 @@ class _FlowParser:
                         f"({len(self.edges)} link(s) defined so far)",
                         "link numbers count from 0 in source order; put linkStyle after the link",
                     )
-                self.edges[idx].styles = list(styles)
+                self.edge_styles[idx] = list(styles)
         self.pos = self._separator(stop)
         return []
 
@@ -1041,8 +1030,7 @@ class _FlowParser:
             raise _Reject(pos, "'@{...}' must hold `key: value` pairs")
         end = p + 1
         # 12.x: trailing spaces after '}' are fine.
-        edge = self.edge_by_id.get(nid)
-        if edge is not None and nid not in self.vertices:
+        if nid in self.edge_by_id and nid not in self.vertices:
             return end
         shape = data.get("shape")
         v = self._vertex(nid, pos - len(nid))
@@ -1196,22 +1184,24 @@ class _FlowParser:
         else:
             edge_id = f"L_{s}_{t}_{count + 1 if count else 0}"
             user = False
-        e = _Edge(
-            edge_id,
-            s,
-            t,
-            text or "",
-            link.label_type,
-            link.stroke,
-            link.head,
-            link.tail,
-            link.length if link.length < 10 else 10,
-            pos,
-            user,
-        )
-        self.edges.append(e)
+        edges = self.edges
         if edge_id not in self.edge_by_id:
-            self.edge_by_id[edge_id] = e
+            self.edge_by_id[edge_id] = len(edges)
+        edges.append(
+            (
+                edge_id,
+                s,
+                t,
+                text or "",
+                link.label_type,
+                link.stroke,
+                link.head,
+                link.tail,
+                link.length if link.length < 10 else 10,
+                pos,
+                user,
+            )
+        )
 
     # -- result ------------------------------------------------------------------------
     def result(self, legend: dict[str, str] | None, block: int) -> ConceptMap:
@@ -1226,56 +1216,81 @@ class _FlowParser:
                 else:
                     owner.setdefault(x, s.id)
         loc = self._loc
+        # Hot loop (100k records): positions by inline bisect, records built without
+        # validation (the values come from this parser; tests validate them).
+        starts, offsets, first_line = self.line_starts, self.col_offsets, self.first_line
+        n_off = len(offsets)
+        bis = bisect.bisect_right
+        new = object.__new__
+        setattr_ = object.__setattr__
+
+        def make(cls: type, fields: set[str], data: dict[str, Any]) -> Any:
+            obj = new(cls)
+            setattr_(obj, "__dict__", data)
+            setattr_(obj, "__pydantic_fields_set__", fields)
+            setattr_(obj, "__pydantic_extra__", None)
+            setattr_(obj, "__pydantic_private__", None)
+            return obj
+
+        cfields, rfields = set(Concept.model_fields), set(Relationship.model_fields)
         concepts = []
         for v in self.vertices.values():
-            if v.id in sub_ids:
+            vid = v.id
+            if vid in sub_ids:
                 continue
-            line, col = loc(v.pos)
+            idx = bis(starts, v.pos) - 1
+            col = v.pos - starts[idx] + (offsets[idx] if idx < n_off else 0) + 1
             concepts.append(
-                trusted(
+                make(
                     Concept,
-                    dict(
-                        id=v.id,
-                        label=v.text if v.text is not None else v.id,
-                        shape=v.shape,
-                        subgraph=owner.get(v.id),
-                        classes=tuple(v.classes),
-                        line=line,
-                        column=col,
-                        label_type=v.label_type,
-                        styles=tuple(v.styles),
-                        link=v.link,
-                        tooltip=v.tooltip,
-                    ),
+                    cfields,
+                    {
+                        "id": vid,
+                        "label": v.text if v.text is not None else vid,
+                        "shape": v.shape,
+                        "subgraph": owner.get(vid),
+                        "classes": tuple(v.classes),
+                        "line": first_line + idx,
+                        "column": col,
+                        "label_type": v.label_type,
+                        "styles": tuple(v.styles),
+                        "link": v.link,
+                        "tooltip": v.tooltip,
+                    },
                 )
             )
         rels = []
         kinds: dict[tuple[str, str, str], str] = {}
-        for e in self.edges:
-            sig = (e.stroke, e.head, e.tail)
+        styles = self.edge_styles
+        for i, (eid, src_, tgt, text, ltype, stroke, head, tail, length, pos, user) in enumerate(
+            self.edges
+        ):
+            sig = (stroke, head, tail)
             kind = kinds.get(sig)
             if kind is None:
-                kind = kinds[sig] = kind_of(e.stroke, e.head, e.tail, legend)
-            line, col = loc(e.pos)
+                kind = kinds[sig] = kind_of(stroke, head, tail, legend)
+            idx = bis(starts, pos) - 1
+            col = pos - starts[idx] + (offsets[idx] if idx < n_off else 0) + 1
             rels.append(
-                trusted(
+                make(
                     Relationship,
-                    dict(
-                        id=e.id,
-                        source=e.source,
-                        target=e.target,
-                        label=e.text if e.text != "" else None,
-                        kind=kind,
-                        stroke=e.stroke,
-                        head=e.head,
-                        tail=e.tail,
-                        length=e.length,
-                        line=line,
-                        column=col,
-                        label_type=e.label_type,
-                        styles=tuple(e.styles),
-                        user_id=e.user_id,
-                    ),
+                    rfields,
+                    {
+                        "id": eid,
+                        "source": src_,
+                        "target": tgt,
+                        "label": text if text else None,
+                        "kind": kind,
+                        "stroke": stroke,
+                        "head": head,
+                        "tail": tail,
+                        "length": length,
+                        "line": first_line + idx,
+                        "column": col,
+                        "label_type": ltype,
+                        "styles": tuple(styles[i]) if i in styles else (),
+                        "user_id": user,
+                    },
                 )
             )
         subgraphs = []
