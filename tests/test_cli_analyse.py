@@ -102,8 +102,8 @@ def test_path(seed_file):
     assert r.exit_code == 0, r.output
     assert r.output.splitlines() == [
         "Self-Attention -> Context Length (2 steps, cost 3)",
-        "  1. Self-Attention -> Flash Attention: SELFATTN --|optimized by|--> FLASH",
-        "  2. Flash Attention -> Context Length: FLASH --|enables|--> CONTEXT",
+        "  1. Self-Attention -> Flash Attention: Self-Attention --optimized by--> Flash Attention",
+        "  2. Flash Attention -> Context Length: Flash Attention --enables--> Context Length",
     ]
     data = json.loads(run("path", seed_file, "SELFATTN", "CONTEXT", "--format", "json").output)
     assert [s["relationship"]["id"] for s in data["steps"]] == [
@@ -134,8 +134,8 @@ def test_prereqs_and_relations_file(seed_file, tmp_path):
     assert r.exit_code == 0, r.output
     assert r.output.splitlines() == [
         "before Encoder, learn:",
-        "  1. Positional Encoding (depth 2) via SELFATTN --|requires|--> POSENC",
-        "  2. Self-Attention (depth 1) via ENCODER --|uses|--> SELFATTN",
+        "  1. Positional Encoding (depth 2) via Self-Attention --requires--> Positional Encoding",
+        "  2. Self-Attention (depth 1) via Encoder --uses--> Self-Attention",
     ]
     toml = tmp_path / "rel.toml"
     toml.write_text('[relations]\n"uses" = "source"\n', encoding="utf-8")

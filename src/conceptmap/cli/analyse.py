@@ -31,6 +31,7 @@ from conceptmap.cli._common import (
     load_map,
     read_text,
 )
+from conceptmap.model import ConceptMap
 
 __all__ = [
     "bridges_cmd",
@@ -69,9 +70,11 @@ def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.4f}"
 
 
-def _rel(r: RelationRef) -> str:
-    label = f"|{r.label}|" if r.label else f"({r.kind})"
-    return f"{r.source} --{label}--> {r.target}"
+def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
+    """``Encoder --uses--> Self-Attention`` (labels when the map is given, else ids)."""
+    name = cmap.label_of if cmap is not None else str
+    label = f"--{r.label}-->" if r.label else f"--({getattr(r, 'kind', 'link')})-->"
+    return f"{name(r.source)} {label} {name(r.target)}"
 
 
 def _findings(assumptions: tuple[Assumption, ...], cycles: tuple[CycleFinding, ...]) -> None:
@@ -162,7 +165,8 @@ def clusters_cmd(
         conceptmap clusters maps/transformers.md
         conceptmap clusters maps/transformers.md --method greedy --format json
     """
-    r = clusters(load_map(file, block), method=method, seed=seed, resolution=resolution)
+    cmap = load_map(file, block)
+    r = clusters(cmap, method=method, seed=seed, resolution=resolution)
     shown = r.clusters[:top] if top else r.clusters
     if fmt == "json":
         data = _dump(r)
@@ -171,7 +175,8 @@ def clusters_cmd(
         return
     click.echo(f"{len(r.clusters)} clusters ({r.method}, seed {r.seed}, resolution {r.resolution})")
     for c in shown:
-        click.echo(f"{c.id} {c.name} ({c.size}): {', '.join(c.members)}")
+        members = ", ".join(cmap.label_of(m) for m in c.members)
+        click.echo(f"{c.id} {c.name} ({c.size}): {members}")
     click.echo(f"modularity: {r.modularity:.3f}")
     if r.subgraph_modularity is not None and r.agreement is not None:
         click.echo(f"subgraph modularity: {r.subgraph_modularity:.3f}")
@@ -197,7 +202,8 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     Example:
         conceptmap bridges maps/transformers.md --top 5
     """
-    r = bridges(load_map(file, block))
+    cmap = load_map(file, block)
+    r = bridges(cmap)
     connectors = r.connectors[:top] if top else r.connectors
     if fmt == "json":
         data = _dump(r)
@@ -208,19 +214,17 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     click.echo(f"articulation points: {arts}")
     click.echo(f"bridges ({len(r.bridges)}):")
     for b in r.bridges:
-        link = f"--|{b.label}|-->" if b.label else "-->"
-        click.echo(f"  {b.source} {link} {b.target}")
+        click.echo(f"  {_rel(b, cmap)}")
     click.echo(f"connectors (participation over {r.basis}):")
     for c in connectors:
         click.echo(f"  {c.label} ({c.id}) P={c.participation:.2f} groups: {', '.join(c.groups)}")
     click.echo(f"cross-links ({len(r.cross_links)}):")
     for x in r.cross_links:
-        link = f"--|{x.label}|-->" if x.label else "-->"
-        click.echo(f"  {x.source} {link} {x.target} ({x.source_subgraph} -> {x.target_subgraph})")
+        click.echo(f"  {_rel(x, cmap)} ({x.source_subgraph} -> {x.target_subgraph})")
     if len(r.components) > 1:
         click.echo(f"components ({len(r.components)}):")
         for comp in r.components:
-            click.echo(f"  {', '.join(comp)}")
+            click.echo(f"  {', '.join(cmap.label_of(c) for c in comp)}")
 
 
 @cli.command("path")
@@ -267,7 +271,7 @@ def path_cmd(
         for s in r.steps:
             against = "  (against the learning order)" if not s.follows_order else ""
             click.echo(
-                f"{s.position:>3}. {s.from_label} -> {s.to_label}: {_rel(s.relationship)}{against}"
+                f"{s.position:>3}. {s.from_label} -> {s.to_label}: {_rel(s.relationship, cmap)}{against}"
             )
         _findings(r.assumptions, r.cycles)
     else:
@@ -318,7 +322,7 @@ def prereqs_cmd(
     else:
         click.echo(f"before {cmap.label_of(t)}, learn:")
     for s in steps:
-        click.echo(f"{s.position:>3}. {s.label} (depth {s.depth}) via {_rel(s.via[0])}")
+        click.echo(f"{s.position:>3}. {s.label} (depth {s.depth}) via {_rel(s.via[0], cmap)}")
     _findings(r.assumptions, r.cycles)
 
 
