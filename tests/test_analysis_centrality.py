@@ -167,3 +167,16 @@ def test_tier_rule(degree, max_degree, tier):
 def test_empty_map():
     r = centrality(ConceptMap())
     assert r.concepts == () and r.max_degree == 0
+
+
+def test_repeated_runs_are_byte_identical():
+    from pathlib import Path
+
+    from conceptmap import parse_map
+    from conceptmap.analysis import centrality
+
+    seed = Path(__file__).resolve().parent.parent / "maps" / "transformers.md"
+    text = seed.read_text(encoding="utf-8")
+    cmap = parse_map(text, path="maps/transformers.md")
+    runs = {centrality(cmap).model_dump_json() for _ in range(5)}
+    assert len(runs) == 1

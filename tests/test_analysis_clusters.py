@@ -84,3 +84,12 @@ def test_agreement_measures():
     assert normalized_mutual_information([0, 1, 2, 3], [0, 0, 1, 1]) == pytest.approx(
         2 / 3
     )  # I = ln 2, H = ln 4 and ln 2 -> ln2 / (1.5 ln 2)
+
+
+def test_map_without_relationships_has_zero_modularity():
+    from conceptmap import parse_map
+    from conceptmap.analysis import clusters
+
+    r = clusters(parse_map("flowchart LR\n  A\n  subgraph S\n  B\n  end\n", path="x.mmd"))
+    assert r.modularity == 0.0
+    assert r.subgraph_modularity == 0.0

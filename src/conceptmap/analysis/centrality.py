@@ -452,10 +452,12 @@ def centrality(
                     "degree": degree[c.id],
                     "in_degree": indeg[c.id],
                     "out_degree": outdeg[c.id],
-                    "betweenness": bc[i] * scale,
-                    "pagerank": pr[i],
-                    "closeness": closeness[i],
-                    "eigenvector": e,
+                    # Rounded to 12 digits: solvers (igraph's ARPACK start vector) differ
+                    # in the last bits between runs; output must be byte-identical.
+                    "betweenness": round(bc[i] * scale, 12),
+                    "pagerank": round(pr[i], 12),
+                    "closeness": round(closeness[i], 12),
+                    "eigenvector": None if e is None else round(e, 12),
                     "tier": tier_for(degree[c.id], max_degree),
                 },
             )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -181,7 +181,7 @@ def clusters(
     comms = _communities(G, method, seed, resolution)
     indeg, outdeg = _degrees(cmap)
     degree = {v: indeg.get(v, 0) + outdeg.get(v, 0) for v in G}
-    modularity = nx.community.modularity(G, comms, weight="weight", resolution=resolution)
+    modularity = _modularity(G, comms, resolution)
     ordered = sorted((sorted(c) for c in comms), key=lambda m: (-len(m), m[0]))
     cluster_of = {v: ci for ci, members in enumerate(ordered) for v in members}
     internal = [0] * len(ordered)
@@ -219,7 +219,7 @@ def clusters(
     misplaced: list[Misplaced] = []
     if has_subgraphs:
         parts = subgraph_partition(cmap, G.nodes)
-        sub_mod = nx.community.modularity(G, parts, weight="weight", resolution=resolution)
+        sub_mod = _modularity(G, parts, resolution)
         in_sub = sorted(v for v in G if top[v] is not None)
         sub_ids = sorted({top[v] for v in in_sub})  # type: ignore[type-var]
         sub_index = {s: i for i, s in enumerate(sub_ids)}
@@ -270,3 +270,10 @@ def clusters(
             for links, _s, ci, cj in gaps[:GAP_LIMIT]
         ),
     )
+
+
+def _modularity(G: nx.Graph, parts: Any, resolution: float) -> float:
+    """Modularity, defined as 0.0 for a map without relationships (networkx divides by 0)."""
+    if G.number_of_edges() == 0:
+        return 0.0
+    return float(nx.community.modularity(G, parts, weight="weight", resolution=resolution))

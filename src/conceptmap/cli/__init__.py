@@ -27,6 +27,8 @@ LAZY_COMMANDS = {
     "quality": "analyse",
     "validate": "validate",
     "export": "export",
+    "report": "report",
+    "schema": "report",
 }
 
 

@@ -126,6 +126,10 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             fh.write(raw)
         if p.exists():
             os.chmod(tmp, p.stat().st_mode & 0o7777)
+        else:  # mkstemp makes 0600; a new file gets the usual 0666 minus the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
     except BaseException:
         try:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import os
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -19,8 +15,14 @@ from conceptmap.cli._common import (
     read_text,
     write_atomic,
 )
+from conceptmap.cli._inputs import MAP_REF_RE
+from conceptmap.cli._inputs import InputFile as _File
+from conceptmap.cli._inputs import collect_inputs as _collect
+from conceptmap.cli._inputs import map_reference as _map_ref
+from conceptmap.cli._inputs import read_input as _read
+from conceptmap.cli._inputs import resolve_reference as _resolve_ref
 from conceptmap.errors import InputError, MapSyntaxError
-from conceptmap.parse import Document, decode_bytes, parse_document
+from conceptmap.parse import Document, parse_document
 from conceptmap.validate import (
     ValidateConfig,
     ValidationResult,
@@ -33,63 +35,6 @@ from conceptmap.validate.findings import Finding, summarise
 from conceptmap.validate.rules import RULES
 
 __all__ = ["validate"]
-
-_SUFFIXES = (".md", ".markdown", ".mmd", ".mermaid")
-_MAP_REF_RE = re.compile(
-    r"^[ \t>]*(?:[-*+][ \t]+)?\*\*Concept Map:?\*\*:?[ \t]*(.+?)[ \t]*$", re.I | re.M
-)
-_BOM = b"\xef\xbb\xbf"
-
-
-@dataclass
-class _File:
-    path: str
-    raw: bytes
-    text: str  # decoded, original newlines
-    norm: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.norm = self.text.replace("\r\n", "\n").replace("\r", "\n")
-
-    def encode(self, text: str) -> bytes:
-        data = text.encode("utf-8")
-        return _BOM + data if self.raw.startswith(_BOM) else data
-
-
-def _display(p: Path) -> str:
-    try:
-        return os.path.relpath(p)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(p)
-
-
-def _collect(paths: tuple[str, ...]) -> tuple[list[Path], set[Path]]:
-    """Files to check, and which of them were named explicitly."""
-    files: list[Path] = []
-    explicit: set[Path] = set()
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in _SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            files.extend(found)
-        elif p.is_file():
-            files.append(p)
-            explicit.add(p.resolve())
-        else:
-            raise UsageProblem(f"{raw}: no such file or directory")
-    unique = list(dict.fromkeys(f.resolve() for f in files))
-    return unique, explicit
-
-
-def _read(path: Path) -> _File:
-    raw = path.read_bytes()
-    return _File(_display(path), raw, decode_bytes(raw, path=_display(path)))
 
 
 def _find_config(start: Path) -> ValidateConfig:
@@ -114,19 +59,6 @@ def _check_rules(names: list[str]) -> None:
             n.upper().startswith("CM") and any(r.code.startswith(n.upper()) for r in RULES)
         ):
             raise UsageProblem(f"unknown rule {n!r}; see docs/validate-rules.md")
-
-
-def _map_ref(text: str) -> str | None:
-    m = _MAP_REF_RE.search(text)
-    return m.group(1).strip("`<> ") if m else None
-
-
-def _resolve_ref(ref: str, referrer: Path, maps: dict[Path, Any]) -> Path | None:
-    cand = (referrer.parent / ref).resolve()
-    if cand.is_file():
-        return cand
-    by_name = [p for p in maps if p.name == Path(ref).name]
-    return by_name[0] if len(by_name) == 1 else None
 
 
 def _format_text(f: Finding) -> str:
@@ -276,7 +208,7 @@ def validate(
                 siblings.setdefault(target, []).append(p)
                 continue
             f = docs[p]
-            m = _MAP_REF_RE.search(f.norm)
+            m = MAP_REF_RE.search(f.norm)
             assert m is not None
             line = f.norm.count("\n", 0, m.start(1)) + 1
             col = m.start(1) - (f.norm.rfind("\n", 0, m.start(1)) + 1) + 1

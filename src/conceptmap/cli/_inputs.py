@@ -1,0 +1,97 @@
+"""Finding and reading input files for `validate` and `report`.
+
+A directory is searched recursively for Markdown and Mermaid files (hidden folders
+skipped); a document that is not a map but says ``**Concept Map:** path`` is a *sibling*
+of that map (resolved against its own folder, then by file name among the inputs).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from conceptmap.cli._common import UsageProblem
+from conceptmap.parse import decode_bytes
+
+__all__ = [
+    "MAP_REF_RE",
+    "InputFile",
+    "collect_inputs",
+    "display_path",
+    "map_reference",
+    "read_input",
+    "resolve_reference",
+]
+
+_SUFFIXES = (".md", ".markdown", ".mmd", ".mermaid")
+MAP_REF_RE = re.compile(
+    r"^[ \t>]*(?:[-*+][ \t]+)?\*\*Concept Map:?\*\*:?[ \t]*(.+?)[ \t]*$", re.I | re.M
+)
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class InputFile:
+    path: str
+    raw: bytes
+    text: str  # decoded, original newlines
+    norm: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.norm = self.text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode("utf-8")
+        return _BOM + data if self.raw.startswith(_BOM) else data
+
+
+def display_path(p: Path) -> str:
+    try:
+        return os.path.relpath(p)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(p)
+
+
+def collect_inputs(paths: tuple[str, ...]) -> tuple[list[Path], set[Path]]:
+    """Files to check, and which of them were named explicitly."""
+    files: list[Path] = []
+    explicit: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in _SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+            explicit.add(p.resolve())
+        else:
+            raise UsageProblem(f"{raw}: no such file or directory")
+    unique = list(dict.fromkeys(f.resolve() for f in files))
+    return unique, explicit
+
+
+def read_input(path: Path) -> InputFile:
+    raw = path.read_bytes()
+    return InputFile(display_path(path), raw, decode_bytes(raw, path=display_path(path)))
+
+
+def map_reference(text: str) -> str | None:
+    m = MAP_REF_RE.search(text)
+    return m.group(1).strip("`<> ") if m else None
+
+
+def resolve_reference(ref: str, referrer: Path, maps: dict[Path, Any]) -> Path | None:
+    cand = (referrer.parent / ref).resolve()
+    if cand.is_file():
+        return cand
+    by_name = [p for p in maps if p.name == Path(ref).name]
+    return by_name[0] if len(by_name) == 1 else None

@@ -1,0 +1,493 @@
+"""`report` and `schema` commands: everything the tool knows, for a file or a whole folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from conceptmap import __version__
+from conceptmap.cli import cli
+from conceptmap.cli._common import UsageProblem, emit_json, write_atomic
+
+# Discovery of maps and of the documents that refer to them is `validate`'s; reuse it.
+from conceptmap.cli._inputs import collect_inputs as _collect
+from conceptmap.cli._inputs import map_reference as _map_ref
+from conceptmap.cli._inputs import read_input as _read
+from conceptmap.cli._inputs import resolve_reference as _resolve_ref
+from conceptmap.errors import ConceptMapError, InputError, MapSyntaxError
+from conceptmap.model import ConceptMap
+from conceptmap.parse import Document, parse_document
+from conceptmap.report import (
+    REPORT_SCHEMA_VERSION,
+    IndexEntry,
+    MapReport,
+    build_report,
+    combine_maps,
+    combined_section,
+    index_entry,
+    index_html,
+    index_markdown,
+    report_html,
+    report_json_schema,
+    report_markdown,
+)
+
+__all__ = ["report", "schema"]
+
+CACHE_NAME = ".conceptmap-cache.json"
+COMBINED = "combined"
+FORMATS = ("md", "html", "json", "mermaid", "dot", "svg")
+_RESERVED = {COMBINED, "index"}
+
+
+@dataclass
+class _Job:
+    """One map to report: a flowchart block of a document, and its siblings."""
+
+    name: str
+    path: Path
+    display: str
+    doc: Document
+    block: int
+    digest: str
+    siblings: list[tuple[str, str, str]] = field(default_factory=list)  # (path, text, sha)
+
+    @property
+    def cmap(self) -> ConceptMap:
+        return self.doc.maps[self.block]
+
+
+def _sha(data: bytes | str) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _names(jobs: list[tuple[Path, int, int]], root: Path) -> dict[tuple[Path, int], str]:
+    """Output folder names: the file stem, made unique with its folders where needed."""
+
+    def base(p: Path, block: int, full: bool) -> str:
+        if full:
+            try:
+                rel = p.relative_to(root)
+            except ValueError:
+                rel = Path(*p.parts[-2:])
+            stem = "-".join([*rel.parent.parts, p.stem])
+        else:
+            stem = p.stem
+        return stem if block == 0 else f"{stem}-block{block + 1}"
+
+    first = {key: base(key[0], key[1], False) for key in ((p, b) for p, b, _ in jobs)}
+    counts: dict[str, int] = {}
+    for n in first.values():
+        counts[n] = counts.get(n, 0) + 1
+    out: dict[tuple[Path, int], str] = {}
+    taken: set[str] = set(_RESERVED)
+    for (p, b), n in sorted(first.items()):
+        name = base(p, b, True) if counts[n] > 1 else n
+        candidate, i = name, 2
+        while candidate in taken:
+            candidate, i = f"{name}-{i}", i + 1
+        taken.add(candidate)
+        out[(p, b)] = candidate
+    return out
+
+
+def _metrics(rep: MapReport) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Per-concept metrics and cluster names, for the DOT tooltips and the HTML graph."""
+    groups = {m: c.name for c in rep.clusters.clusters for m in c.members}
+    metrics: dict[str, dict[str, Any]] = {}
+    for c in rep.centrality.concepts:
+        row: dict[str, Any] = {
+            "degree": c.degree,
+            "in_degree": c.in_degree,
+            "out_degree": c.out_degree,
+            "betweenness": c.betweenness,
+            "closeness": c.closeness,
+            "pagerank": c.pagerank,
+            "tier": c.tier,
+        }
+        if c.eigenvector is not None:
+            row["eigenvector"] = c.eigenvector
+        if c.id in groups:
+            row["cluster"] = groups[c.id]
+        metrics[c.id] = row
+    return metrics, groups
+
+
+def _expected(formats: tuple[str, ...], svg: bool) -> list[str]:
+    files = {
+        "md": "report.md",
+        "html": "report.html",
+        "json": "report.json",
+        "mermaid": "map.mmd",
+        "dot": "map.dot",
+        "svg": "map.svg",
+    }
+    return [files[f] for f in formats if f != "svg" or svg]
+
+
+def _write_outputs(
+    folder: Path, cmap: ConceptMap, rep: MapReport, formats: tuple[str, ...], svg_ok: bool
+) -> str | None:
+    """Write one map's files; returns a note when the SVG could not be drawn."""
+    from conceptmap.export import ExportError
+    from conceptmap.export.dot import render, to_dot
+    from conceptmap.export.mermaid import to_mermaid
+
+    metrics, groups = _metrics(rep)
+    note = None
+    if "json" in formats:
+        write_atomic(folder / "report.json", rep.model_dump_json(indent=2) + "\n")
+    if "md" in formats:
+        write_atomic(folder / "report.md", report_markdown(rep))
+    if "mermaid" in formats:
+        write_atomic(folder / "map.mmd", to_mermaid(cmap))
+    dot_text = None
+    if {"dot", "svg", "html"} & set(formats):
+        dot_text = to_dot(cmap, metrics=metrics)
+    if "dot" in formats and dot_text is not None:
+        write_atomic(folder / "map.dot", dot_text)
+    svg: bytes | None = None
+    if svg_ok and dot_text is not None and ({"svg", "html"} & set(formats)):
+        try:
+            svg = render(dot_text, "svg")
+        except ExportError as exc:
+            note = f"no SVG: {exc}"
+    if "svg" in formats and svg is not None:
+        write_atomic(folder / "map.svg", svg)
+    if "html" in formats:
+        from conceptmap.export.html import layout_positions, to_html
+
+        graph = to_html(cmap, metrics=metrics, groups=groups, positions=layout_positions(cmap))
+        write_atomic(folder / "report.html", report_html(rep, graph_page=graph, svg=svg))
+    return note
+
+
+def _load_cache(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _discover(
+    paths: tuple[str, ...], problems: list[str], warnings: list[str]
+) -> tuple[list[_Job], int]:
+    """Maps (one job per flowchart block) with their sibling documents, and failures."""
+    files, explicit = _collect(paths)
+    root = Path(os.path.commonpath([str(f.parent) for f in files])) if files else Path.cwd()
+    docs: dict[Path, tuple[Any, Document, str]] = {}
+    refs: list[tuple[Path, Any, str]] = []
+    failed = 0
+    for p in files:
+        try:
+            f = _read(p)
+        except InputError as exc:
+            problems.append(str(exc))
+            failed += 1
+            continue
+        try:
+            docs[p] = (f, parse_document(f.text, path=f.path), _sha(f.raw))
+        except MapSyntaxError as exc:
+            problems.append(str(exc))
+            failed += 1
+        except InputError as exc:
+            ref = _map_ref(f.norm)
+            if ref is not None:
+                refs.append((p, f, ref))
+            elif p in explicit:
+                problems.append(str(exc))
+                failed += 1
+    siblings: dict[Path, list[tuple[str, str, str]]] = {}
+    for p, f, ref in refs:
+        target = _resolve_ref(ref, p, docs)
+        if target is None or target not in docs:
+            warnings.append(
+                f"{f.path}: warning: its **Concept Map:** {ref!r} is not among the maps "
+                "reported; it was not checked"
+            )
+            continue
+        siblings.setdefault(target, []).append((f.path, f.norm, _sha(f.raw)))
+    keys = [(p, b, 0) for p, (_, d, _) in sorted(docs.items()) for b in range(len(d.maps))]
+    names = _names(keys, root)
+    jobs = [
+        _Job(
+            name=names[(p, b)],
+            path=p,
+            display=docs[p][0].path,
+            doc=docs[p][1],
+            block=b,
+            digest=docs[p][2],
+            siblings=sorted(siblings.get(p, [])) if b == 0 else [],
+        )
+        for p, b, _ in keys
+    ]
+    return jobs, failed
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="output",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the reports into.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Files to write for each map (repeatable; default: all of them).",
+)
+@click.option("--force", is_flag=True, help="Rebuild every map, even unchanged ones.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no line per map.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of clustering.")
+def report(
+    paths: tuple[str, ...],
+    out_dir: str,
+    formats: tuple[str, ...],
+    force: bool,
+    quiet: bool,
+    seed: int,
+) -> None:
+    """Write a full report for every concept map in PATH (files or folders; default maps/).
+
+    For each map, OUT/<map>/ gets report.md, report.html (interactive graph, sortable
+    tables, works offline), report.json (schema: `conceptmap schema`), map.mmd, map.dot and
+    map.svg (with Graphviz). OUT/index.md and index.html list every map; OUT/combined/ holds
+    the combined knowledge graph of all maps and the concepts they share. Documents with a
+    `**Concept Map:**` line (flashcards, notes) are validated against that map. Unchanged
+    maps are skipped (see OUT/.conceptmap-cache.json) unless --force. Exit status: 1 when
+    a map could not be read or has error findings.
+
+    \b
+    Examples:
+        conceptmap report                      # maps/ -> output/
+        conceptmap report notes/ -o site/
+        conceptmap report maps/transformers.md --format md --format json
+    """
+    if not paths:
+        if not Path("maps").is_dir():
+            raise UsageProblem(
+                "no PATH given and no maps/ folder here; try: conceptmap report FILE"
+            )
+        paths = ("maps",)
+    fmts = tuple(f for f in FORMATS if f in formats) if formats else FORMATS
+    out = Path(out_dir)
+    svg_ok = shutil.which("dot") is not None
+    problems: list[str] = []
+    warnings: list[str] = []
+    jobs, failed = _discover(paths, problems, warnings)
+
+    options = {"formats": list(fmts), "seed": seed, "graphviz": svg_ok}
+    tool = f"conceptmap {__version__}"
+    cache_path = out / CACHE_NAME
+    cache = {} if force else _load_cache(cache_path)
+    if cache.get("tool") != tool or cache.get("schema_version") != REPORT_SCHEMA_VERSION:
+        cache = {}
+    old = cache.get("maps", {}) if isinstance(cache.get("maps"), dict) else {}
+    new_cache: dict[str, Any] = {
+        "tool": tool,
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "options": options,
+        "maps": {},
+    }
+    entries: list[IndexEntry] = []
+    lines: list[str] = []
+    notes: list[str] = []
+    written = skipped = 0
+    expected = _expected(fmts, svg_ok)
+
+    def run(job: _Job) -> None:
+        nonlocal written, skipped, failed
+        key = _sha(
+            json.dumps(
+                {
+                    "tool": tool,
+                    "options": options,
+                    "map": [job.display, job.digest, job.block],
+                    "siblings": [[p, h] for p, _, h in job.siblings],
+                    "name": job.name,
+                },
+                sort_keys=True,
+            )
+        )
+        folder = out / job.name
+        prev = old.get(job.name)
+        if (
+            isinstance(prev, dict)
+            and prev.get("key") == key
+            and all((folder / f).is_file() for f in expected)
+        ):
+            try:
+                entry = IndexEntry.model_validate(prev.get("entry"))
+            except ValueError:
+                entry = None
+            if entry is not None:
+                entries.append(entry)
+                new_cache["maps"][job.name] = prev
+                skipped += 1
+                return
+        try:
+            rep = build_report(
+                job.doc,
+                siblings=[(p, t) for p, t, _ in job.siblings],
+                block=job.block,
+                seed=seed,
+            )
+            note = _write_outputs(folder, job.cmap, rep, fmts, svg_ok)
+        except ConceptMapError as exc:
+            problems.append(str(exc))
+            entries.append(
+                IndexEntry(name=job.name, path=job.display, status="failed", error=str(exc))
+            )
+            failed += 1
+            return
+        except Exception as exc:  # one broken map must not stop the others
+            msg = f"{job.display}: internal error: {type(exc).__name__}: {exc}"
+            problems.append(msg)
+            entries.append(IndexEntry(name=job.name, path=job.display, status="failed", error=msg))
+            failed += 1
+            return
+        if note:
+            notes.append(f"{job.display}: {note}")
+        entry = index_entry(rep, name=job.name)
+        entries.append(entry)
+        new_cache["maps"][job.name] = {"key": key, "entry": entry.model_dump(mode="json")}
+        written += 1
+        v = rep.validation
+        lines.append(
+            f"{job.display} -> {folder}/ ({rep.stats.concepts} concepts, "
+            f"{rep.stats.visible_relationships} relationships; {v.errors} errors, "
+            f"{v.warnings} warnings)"
+        )
+
+    show_bar = not quiet and len(jobs) > 1 and sys.stderr.isatty()
+    if show_bar:
+        with click.progressbar(
+            jobs,
+            label="Reporting",
+            file=sys.stderr,
+            item_show_func=lambda j: j.display if j is not None else None,
+        ) as bar:
+            for job in bar:
+                run(job)
+    else:
+        for job in jobs:
+            run(job)
+
+    # Maps that failed before a job existed (unreadable, invalid Mermaid) are listed too.
+    for msg in problems:
+        first = msg.splitlines()[0] if msg else ""
+        path = first.split(":", 1)[0]
+        if not any(e.path == path for e in entries):
+            name = Path(path).stem or "map"
+            entries.append(IndexEntry(name=name, path=path, status="failed", error=msg))
+    entries.sort(key=lambda e: (e.path, e.name))
+
+    ok_jobs = [j for j in jobs if any(e.name == j.name and e.status == "ok" for e in entries)]
+    shared_count: int | None = None
+    combined_name: str | None = None
+    if len(ok_jobs) >= 2:
+        combined_name = COMBINED
+        ckey = _sha(
+            json.dumps(
+                {
+                    "tool": tool,
+                    "options": options,
+                    "maps": [[j.name, j.display, j.digest, j.block] for j in ok_jobs],
+                },
+                sort_keys=True,
+            )
+        )
+        folder = out / COMBINED
+        prev = cache.get("combined") if isinstance(cache.get("combined"), dict) else None
+        if (
+            prev
+            and prev.get("key") == ckey
+            and all((folder / f).is_file() for f in [*expected, "concepts.json"])
+        ):
+            shared_count = int(prev.get("shared", 0))
+            new_cache["combined"] = prev
+        else:
+            graph = combine_maps([(j.name, j.cmap) for j in ok_jobs])
+            section = combined_section(graph)
+            try:
+                rep = build_report(graph.cmap, seed=seed, combined=section)
+                note = _write_outputs(folder, graph.cmap, rep, fmts, svg_ok)
+                write_atomic(
+                    folder / "concepts.json",
+                    graph.model_dump_json(indent=2, exclude={"cmap"}) + "\n",
+                )
+            except Exception as exc:  # the per-map reports are still good
+                problems.append(f"combined graph: internal error: {type(exc).__name__}: {exc}")
+                combined_name = None
+            else:
+                if note:
+                    notes.append(f"combined graph: {note}")
+                shared_count = len(section.shared)
+                new_cache["combined"] = {"key": ckey, "shared": shared_count}
+                lines.append(
+                    f"combined graph of {len(ok_jobs)} maps -> {folder}/ "
+                    f"({len(graph.cmap.concepts)} concepts, {shared_count} shared)"
+                )
+
+    if entries:
+        write_atomic(
+            out / "index.md",
+            index_markdown(entries, shared=shared_count, combined=combined_name),
+        )
+        write_atomic(
+            out / "index.html",
+            index_html(entries, shared=shared_count, combined=combined_name, tool=tool),
+        )
+        write_atomic(cache_path, json.dumps(new_cache, indent=2, sort_keys=True) + "\n")
+
+    if not quiet:
+        for line in lines:
+            click.echo(line)
+    for msg in [*warnings, *notes]:
+        click.echo(msg, err=True)
+    for msg in problems:
+        click.echo(msg, err=True)
+
+    with_errors = sum(1 for e in entries if e.status == "ok" and e.errors)
+    total = len(entries)
+    if not total:
+        raise UsageProblem("no concept map found in " + ", ".join(paths))
+    parts = [f"{written} written"]
+    if skipped:
+        parts.append(f"{skipped} unchanged, skipped")
+    if failed:
+        parts.append(f"{failed} failed")
+    summary = f"{total} map{'s' if total != 1 else ''}: " + ", ".join(parts)
+    if with_errors:
+        summary += f"; {with_errors} with error findings (see the reports)"
+    summary += f"; index: {out / 'index.html'}"
+    click.echo(summary)
+    if failed or with_errors:
+        raise SystemExit(1)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of report.json (written by `conceptmap report`).
+
+    \b
+    Example:
+        conceptmap schema > report.schema.json
+    """
+    emit_json(report_json_schema())

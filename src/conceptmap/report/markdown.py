@@ -1,0 +1,653 @@
+"""A :class:`~conceptmap.report.build.MapReport` as Markdown a student can read.
+
+:func:`report_sections` gives the report as ``(anchor, title, markdown body)`` sections;
+:func:`report_markdown` joins them into ``report.md``, and
+:func:`conceptmap.report.html.report_html` renders the same sections, so both pages say
+the same thing. Every number comes with a sentence saying what it means.
+
+User text (labels, titles, messages) is escaped, so a label such as ``a | b`` or
+``<b>`` cannot break a table or inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from conceptmap.report.build import MapReport
+
+__all__ = [
+    "MAX_ROWS",
+    "esc",
+    "join",
+    "report_intro",
+    "report_markdown",
+    "report_sections",
+    "report_title",
+    "slug",
+    "table",
+]
+
+#: Longest table in report.md; report.html and report.json hold every row.
+MAX_ROWS = 100
+
+# Enough to keep user text literal inline: with [ ] escaped no link can form, so ( ) may stay.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_TIER_NOTE = {
+    "Critical": "the hubs: learn these first, everything else hangs on them",
+    "High": "well connected: core ideas of the topic",
+    "Medium": "supporting ideas",
+    "Low": "details and leaves",
+}
+_STATUS = {
+    "ok": "✓ linked to the previous step",
+    "unknown": "✗ not a concept of the diagram",
+    "gap": "✗ no relationship with the previous step",
+    "order": "⚠ comes before one of its prerequisites",
+}
+
+
+def esc(text: object) -> str:
+    """*text* as literal Markdown inline text (one line, specials escaped).
+
+    >>> esc("a | b*")
+    'a \\\\| b\\\\*'
+    """
+    s = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def join(labels: Sequence[str]) -> str:
+    """Escaped labels as a list; "; " separates them when a label holds a comma.
+
+    >>> join(["BERT", "GPT"]), join(["Query, Key, Value", "Softmax"])
+    ('BERT, GPT', 'Query, Key, Value; Softmax')
+    """
+    sep = "; " if any("," in x for x in labels) else ", "
+    return sep.join(esc(x) for x in labels)
+
+
+def _code(text: object) -> str:
+    s = " ".join(str(text).split()).replace("`", "'")
+    return f"`{s}`"
+
+
+def _num(x: float | None, digits: int = 3) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], *, limit: int | None = MAX_ROWS
+) -> str:
+    """A GitHub-flavoured Markdown table; cells must already be escaped.
+
+    >>> print(table(["A", "B"], [["1", "2"]]))
+    | A | B |
+    |---|---|
+    | 1 | 2 |
+    """
+    rows = list(rows)
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    shown = rows if limit is None else rows[:limit]
+    out += ["| " + " | ".join(r) + " |" for r in shown]
+    if len(shown) < len(rows):
+        out.append("")
+        out.append(f"*Showing {len(shown)} of {len(rows)} rows; report.json has all of them.*")
+    return "\n".join(out)
+
+
+class _Names:
+    def __init__(self, report: MapReport) -> None:
+        self.label = {c.id: c.label for c in report.centrality.concepts}
+        self.subgraph = {s.id: s.title for s in report.stats.subgraphs}
+        self.cluster = {c.id: c.name for c in report.clusters.clusters}
+
+    def concept(self, cid: str) -> str:
+        return esc(self.label.get(cid, cid))
+
+    def concepts(self, ids: Iterable[str]) -> str:
+        return join([self.label.get(i, i) for i in ids])
+
+    def group(self, gid: str) -> str:
+        if gid in self.subgraph:
+            return esc(self.subgraph[gid])
+        if gid in self.cluster:
+            return f"{esc(gid)} ({esc(self.cluster[gid])})"
+        return esc(gid)
+
+
+# -- sections -----------------------------------------------------------------------------
+def _glance(r: MapReport, n: _Names) -> str:
+    s = r.stats
+    kinds = ", ".join(f"{v} {esc(k)}" for k, v in sorted(s.relationships_by_kind.items()))
+    comp = len(s.components)
+    comp_text = (
+        "1 – every concept can be reached from every other"
+        if comp == 1
+        else f"{comp} – the map falls apart into {comp} separate pieces"
+    )
+    v = r.validation
+    checks = f"{_plural(v.errors, 'error')}, {_plural(v.warnings, 'warning')}, {v.info} info"
+    top = r.centrality.concepts[0] if r.centrality.concepts else None
+    rows = [
+        ["Concepts", str(s.concepts)],
+        ["Relationships", f"{s.visible_relationships}" + (f" ({kinds})" if kinds else "")],
+        ["Labelled relationships", f"{s.labelled_relationships} of {s.visible_relationships}"],
+        ["Subgraphs (the author's groups)", str(len(s.subgraphs))],
+        ["Connected components", comp_text],
+        ["Density", f"{_num(s.density)} ({s.density * 100:.1f}% of all pairs are linked)"],
+        ["Connections per concept", f"{_num(s.mean_degree, 2)} on average, {s.max_degree} at most"],
+        [
+            "Most connected concept",
+            f"{esc(top.label)} ({_plural(top.degree, 'connection')})" if top else "–",
+        ],
+        ["Quality score", str(r.quality.score)],
+        ["Document checks", checks],
+    ]
+    if s.isolated:
+        rows.insert(5, ["Isolated concepts", n.concepts(s.isolated)])
+    parts = [table(["Figure", "Value"], rows, limit=None)]
+    parts.append(
+        "> **Reading the figures.** A *relationship* is one arrow of the diagram; a "
+        "concept's *connections* are the arrows touching it. *Density* is the share of "
+        "all possible pairs of concepts that are directly linked: concept maps are sparse, "
+        "so small values are normal. *Components* are pieces of the map with no arrow "
+        "between them; a well-integrated map has one."
+    )
+    if s.subgraphs:
+        parts.append(
+            table(
+                ["Subgraph", "Title", "Concepts"],
+                [[_code(g.id), esc(g.title), str(g.concepts)] for g in s.subgraphs],
+                limit=None,
+            )
+        )
+    if len(s.components) > 1:
+        parts.append(
+            "The separate pieces: "
+            + "; ".join(f"{{{n.concepts(c)}}}" for c in s.components[:10])
+            + ("; …" if len(s.components) > 10 else "")
+        )
+    return "\n\n".join(parts)
+
+
+def _claims(r: MapReport, n: _Names) -> str:
+    v = r.validation
+    parts: list[str] = []
+    if r.headline:
+        parts.append(
+            "The document's header states some figures about its own diagram. "
+            "Here they are next to what the diagram actually contains:"
+        )
+        parts.append(
+            table(
+                ["Claim", "The document says", "The diagram shows", "Check"],
+                [
+                    [
+                        esc(h.field),
+                        esc(h.declared),
+                        esc(h.actual),
+                        "✓ matches" if h.ok else "✗ stale",
+                    ]
+                    for h in r.headline
+                ],
+                limit=None,
+            )
+        )
+    if not v.findings:
+        parts.append("The validator found nothing to report: every claim it checked holds.")
+        return "\n\n".join(parts)
+    parts.append(
+        f"`conceptmap validate` checked {_plural(len(v.files), 'file')} and found "
+        f"**{_plural(v.errors, 'error')}**, {_plural(v.warnings, 'warning')} and {v.info} "
+        f"info notes; {_plural(v.stale_claims, 'stale claim')} (a figure or statement the "
+        "diagram contradicts). *Errors* are figures that are plainly wrong; *warnings* are "
+        "claims that are doubtful (a pathway step with no link to the previous one, a "
+        "tier that does not match the connections); *info* notes are worth a look."
+    )
+    if v.fixable:
+        paths = " ".join(_code(p) for p in v.files)
+        parts.append(
+            f"{_plural(v.fixable, 'finding')} can be corrected automatically: "
+            f"`conceptmap validate --fix` {paths}."
+        )
+    rows = [
+        [
+            _code(f"{f.path}:{f.line}:{f.column}"),
+            f.severity,
+            _code(f"{f.code} {f.rule}"),
+            esc(f.message),
+        ]
+        for f in v.findings
+    ]
+    parts.append(table(["Where", "Severity", "Rule", "What is wrong"], rows, limit=3 * MAX_ROWS))
+    return "\n\n".join(parts)
+
+
+def _centrality(r: MapReport, n: _Names) -> str:
+    c = r.centrality
+    parts = [
+        "Each concept's *tier* comes from its number of connections compared with the most "
+        f"connected concept ({_plural(c.max_degree, 'connection')}): **Critical** at 80% "
+        "or more of it, **High** at 50%, **Medium** at 25% (and at least 2), **Low** below. "
+        "*Betweenness* is the share of shortest routes between other concepts that pass "
+        "through this one (a high value marks a bridge between topics); *PageRank* is how "
+        "much the arrows lead to it."
+    ]
+    lines = []
+    for t in r.tiers:
+        if t.count:
+            lines.append(
+                f"- **{t.tier}** ({t.count}, {_TIER_NOTE[t.tier]}): {n.concepts(t.concepts)}"
+            )
+    parts.append("\n".join(lines))
+    rows = [
+        [
+            str(i),
+            esc(x.label),
+            x.tier,
+            str(x.degree),
+            str(x.in_degree),
+            str(x.out_degree),
+            _num(x.betweenness),
+            _num(x.pagerank),
+        ]
+        for i, x in enumerate(c.concepts, 1)
+    ]
+    parts.append(
+        table(
+            ["Rank", "Concept", "Tier", "Connections", "In", "Out", "Betweenness", "PageRank"],
+            rows,
+        )
+    )
+    if not c.exact:
+        parts.append(
+            f"*Betweenness and closeness were estimated from {c.k} sampled concepts "
+            f"(seed {c.seed}); the map is too large for exact values.*"
+        )
+    return "\n\n".join(parts)
+
+
+def _clusters(r: MapReport, n: _Names) -> str:
+    cl = r.clusters
+    parts = [
+        f"Community detection ({esc(cl.method)}, seed {cl.seed}) groups concepts that are "
+        "linked more among themselves than with the rest. Comparing those groups with the "
+        "author's subgraphs shows whether the diagram's boxes match its arrows."
+    ]
+    rows = [["Modularity", _num(cl.modularity), _num(cl.subgraph_modularity)]]
+    parts.append(table(["Measure", "Algorithm's clusters", "Author's subgraphs"], rows, limit=None))
+    if cl.agreement is not None:
+        parts.append(
+            f"Agreement between the two groupings: NMI **{_num(cl.agreement.nmi)}**, "
+            f"ARI **{_num(cl.agreement.ari)}**."
+        )
+    parts.append(
+        "> **Reading the figures.** *Modularity* measures how cleanly a grouping splits the "
+        "map: 0 is no better than chance, above 0.3 means clear topics. *NMI* (normalised "
+        "mutual information, 0 to 1) and *ARI* (adjusted Rand index, 1 = identical, 0 = "
+        "chance) say how closely the algorithm's clusters match the subgraphs."
+    )
+    if cl.clusters:
+        parts.append(
+            table(
+                ["Cluster", "Named after", "Size", "Concepts", "Drawn from subgraphs"],
+                [
+                    [
+                        _code(c.id),
+                        esc(c.name),
+                        str(c.size),
+                        n.concepts(c.members),
+                        ", ".join(n.group(g) for g in c.subgraphs) or "–",
+                    ]
+                    for c in cl.clusters
+                ],
+            )
+        )
+    if cl.misplaced:
+        parts.append(
+            "**Possibly misplaced concepts**: the algorithm groups them with concepts of "
+            "another subgraph. Consider moving them, or adding links inside their own subgraph."
+        )
+        parts.append(
+            table(
+                ["Concept", "Author's subgraph", "Grouped in", "Suggested subgraph"],
+                [
+                    [esc(m.label), n.group(m.subgraph), n.group(m.cluster), n.group(m.suggested)]
+                    for m in cl.misplaced
+                ],
+            )
+        )
+    elif r.stats.subgraphs:
+        parts.append("No concept looks misplaced: the clusters follow the subgraphs.")
+    return "\n\n".join(parts)
+
+
+def _bridges(r: MapReport, n: _Names) -> str:
+    b = r.bridges
+    parts: list[str] = []
+    if b.articulation_points:
+        parts.append(
+            "**Bridge concepts** – removing one of these would split the map into pieces, so "
+            "they hold topics together: " + join([a.label for a in b.articulation_points])
+        )
+    else:
+        parts.append(
+            "No single concept holds the map together: removing any one leaves it connected."
+        )
+    if b.connectors:
+        basis = {"subgraphs": "subgraphs", "clusters": "clusters", "none": "groups"}[b.basis]
+        parts.append(
+            f"**Connectors** – concepts whose links spread over several {basis}. The "
+            "participation coefficient is 0 when all links stay in one group and close to 1 "
+            "when they are spread evenly."
+        )
+        parts.append(
+            table(
+                ["Concept", "Participation", "Connections", "Groups it links"],
+                [
+                    [
+                        esc(c.label),
+                        _num(c.participation),
+                        str(c.degree),
+                        ", ".join(n.group(g) for g in c.groups),
+                    ]
+                    for c in b.connectors
+                ],
+            )
+        )
+    if b.cross_links:
+        parts.append(
+            f"**Cross-links** ({len(b.cross_links)}) – relationships between concepts of two "
+            "different subgraphs. Novak counts them as a sign of integrated understanding."
+        )
+        parts.append(
+            table(
+                ["From", "Link", "To", "Between subgraphs"],
+                [
+                    [
+                        n.concept(x.source),
+                        esc(x.label) if x.label else "–",
+                        n.concept(x.target),
+                        f"{n.group(x.source_subgraph)} → {n.group(x.target_subgraph)}",
+                    ]
+                    for x in b.cross_links
+                ],
+            )
+        )
+    if b.bridges:
+        parts.append(
+            "**Single links** – relationships that are the only connection between two parts "
+            "of the map (removing one cuts the map):"
+        )
+        parts.append(
+            table(
+                ["From", "Link", "To"],
+                [
+                    [n.concept(x.source), esc(x.label) if x.label else "–", n.concept(x.target)]
+                    for x in b.bridges
+                ],
+            )
+        )
+    gaps = [g for g in r.clusters.gaps if g.links == 0]
+    thin = [g for g in r.clusters.gaps if g.links > 0]
+    if gaps or thin:
+        parts.append(
+            "**Gaps** – pairs of clusters with no or only one link between them. A missing "
+            "link there is often a missing idea: how does one topic relate to the other?"
+        )
+        parts.append(
+            table(
+                ["Cluster", "Cluster", "Links between them"],
+                [[n.group(g.a), n.group(g.b), str(g.links)] for g in [*gaps, *thin]],
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def _order(r: MapReport, n: _Names) -> str:
+    o = r.learning_order
+    parts = [
+        "A suggested order to learn the whole map: every concept comes after the concepts it "
+        "builds on (read from the relationship phrases, e.g. *A uses B* means learn B "
+        "first). *Level* 0 concepts need nothing else first."
+    ]
+    rows = []
+    for s in o.steps:
+        after = ", ".join(
+            f"{n.concept(v.target if v.source == s.id else v.source)} ({esc(v.label or v.kind)})"
+            for v in s.via
+        )
+        rows.append([str(s.position), esc(s.label), str(s.depth), after or "–"])
+    parts.append(table(["Step", "Concept", "Level", "Learn after"], rows))
+    if o.cycles:
+        parts.append(
+            "**Circular prerequisites** – these concepts each need the other first; the "
+            "order above breaks the circle arbitrarily:\n\n"
+            + "\n".join(f"- {esc(c.message)}" for c in o.cycles)
+        )
+    if o.assumptions:
+        parts.append(
+            "Phrases the tool does not know, where it assumed a direction: "
+            + "; ".join(
+                f"{esc(a.label) if a.label else '(unlabelled)'} → {a.assumed} first ({a.count}×)"
+                for a in o.assumptions
+            )
+            + "."
+        )
+    return "\n\n".join(parts)
+
+
+def _pathways(r: MapReport, n: _Names) -> str:
+    if not r.pathways:
+        return "The document writes no learning pathway of its own."
+    parts = [
+        "Each step of the document's own pathways is looked up in the diagram, and each pair "
+        "of consecutive steps should be joined by a relationship."
+    ]
+    for p in r.pathways:
+        verdict = (
+            "every step checks out"
+            if not p.problems
+            else f"{_plural(p.problems, 'step')} of {len(p.steps)} with a problem"
+        )
+        parts.append(f"### {esc(p.title)}\n\n{_code(p.path)} – {verdict}.")
+        rows = []
+        previous_known = False
+        for s in p.steps:
+            status = _STATUS[s.status]
+            if s.status == "ok" and not previous_known:
+                status = "✓ in the diagram"
+            previous_known = bool(s.concepts)
+            rows.append(
+                [
+                    str(s.index),
+                    esc(s.name),
+                    n.concepts(s.concepts) or "–",
+                    status,
+                ]
+            )
+        parts.append(table(["Step", "As written", "Concept in the diagram", "Check"], rows))
+        # Gaps and unknown steps say it all in the table; an order problem needs its why.
+        notes = [
+            f"- step {s.index}: {esc(m)}"
+            for s in p.steps
+            if s.status == "order"
+            for m in s.messages
+        ]
+        if notes:
+            parts.append("\n".join(notes))
+    return "\n\n".join(parts)
+
+
+def _quality(r: MapReport, n: _Names) -> str:
+    q = r.quality
+    rows = [
+        [
+            "Propositions (labelled relationships)",
+            str(q.propositions),
+            "1 each",
+            str(q.propositions),
+        ],
+        ["Hierarchy levels", str(q.hierarchy_levels), "5 each", str(q.hierarchy_levels * 5)],
+        [
+            "Branchings (2+ outgoing links)",
+            str(q.branchings),
+            "1, then 3 each",
+            str(q.branching_points),
+        ],
+        ["Cross-links between subgraphs", str(q.cross_links), "10 each", str(q.cross_links * 10)],
+        ["**Total**", "", "", f"**{q.score}**"],
+    ]
+    parts = [
+        "A structural score in the spirit of Novak and Gowin: points for propositions, "
+        "levels of hierarchy, branching and cross-links. It rewards a map that is labelled, "
+        "deep and well connected; compare maps of similar size with it.",
+        table(["Component", "Count", "Points", "Score"], rows, limit=None),
+        f"Linking phrases: {q.distinct_phrases} different phrases for {q.propositions} "
+        f"propositions (diversity {_num(q.phrase_diversity, 2)}); "
+        f"{_plural(q.unlabelled, 'relationship')} without a phrase.",
+    ]
+    if q.overused:
+        parts.append(
+            "Overused phrases (a more precise verb would say more): "
+            + ", ".join(f"*{esc(p)}*" for p in q.overused)
+        )
+    if q.phrases:
+        parts.append(
+            table(
+                ["Phrase", "Used"],
+                [[esc(p.phrase), str(p.count)] for p in q.phrases[:15]],
+                limit=None,
+            )
+        )
+    return "\n\n".join(parts)
+
+
+def _siblings(r: MapReport, n: _Names) -> str:
+    if not r.siblings:
+        return (
+            "No other document in the folder refers to this map (with a `**Concept Map:**` line)."
+        )
+    return "\n\n".join(
+        [
+            "These documents name this map in a `**Concept Map:**` line; their claims "
+            "(connections, tiers, concept names) were checked against the diagram too.",
+            table(
+                ["Document", "Errors", "Warnings", "Info"],
+                [[_code(s.path), str(s.errors), str(s.warnings), str(s.info)] for s in r.siblings],
+                limit=None,
+            ),
+        ]
+    )
+
+
+def _shared(r: MapReport, n: _Names) -> str:
+    c = r.combined
+    assert c is not None
+    if not c.shared:
+        return (
+            f"The {_plural(len(c.maps), 'map')} share no concept: nothing ties the topics "
+            "together yet."
+        )
+    return "\n\n".join(
+        [
+            f"Concepts were merged across {_plural(len(c.maps), 'map')} by their label "
+            "(ignoring case, spaces, hyphens and punctuation). These concepts appear in "
+            "more than one map: they are the ones that tie the topics together.",
+            table(
+                ["Concept", "Maps", "Connections (combined)"],
+                [
+                    [esc(s.label), ", ".join(esc(m) for m in s.maps), str(s.degree)]
+                    for s in c.shared
+                ],
+                limit=None,
+            ),
+        ]
+    )
+
+
+def slug(title: str) -> str:
+    """The anchor GitHub gives a heading.
+
+    >>> slug("The document's learning pathways, checked")
+    'the-documents-learning-pathways-checked'
+    """
+    s = re.sub(r"[^\w\- ]", "", title.lower())
+    return s.replace(" ", "-")
+
+
+def report_sections(report: MapReport) -> list[tuple[str, str, str]]:
+    """The report as ``(anchor, title, markdown body)`` sections, in reading order.
+
+    The anchor is the one GitHub gives the ``## title`` heading (:func:`slug`).
+    """
+    n = _Names(report)
+    out: list[tuple[str, str]] = []
+    if report.combined is not None:
+        out.append(("Concepts shared between maps", _shared(report, n)))
+    out.append(("At a glance", _glance(report, n)))
+    if report.combined is None:
+        out.append(("What the document claims, checked", _claims(report, n)))
+    out += [
+        ("Most important concepts", _centrality(report, n)),
+        ("Topics: clusters and subgraphs", _clusters(report, n)),
+        ("Bridges, cross-links and gaps", _bridges(report, n)),
+        ("Recommended learning order", _order(report, n)),
+    ]
+    if report.combined is None:
+        out.append(("The document's learning pathways, checked", _pathways(report, n)))
+    out.append(("Quality score", _quality(report, n)))
+    if report.combined is None:
+        out.append(("Related documents", _siblings(report, n)))
+    return [(slug(t), t, b) for t, b in out]
+
+
+def report_title(report: MapReport) -> str:
+    """The page title: the map's title, else its file name."""
+    return report.map.title or report.map.path
+
+
+def report_intro(report: MapReport) -> str:
+    """The paragraph under the title (Markdown)."""
+    if report.combined is not None:
+        return (
+            f"The combined knowledge graph of {_plural(len(report.combined.maps), 'map')} "
+            f"({', '.join(esc(m) for m in report.combined.maps)}), written by {esc(report.tool)}."
+        )
+    where = _code(report.map.path)
+    if report.map.block:
+        where += f" (flowchart block {report.map.block})"
+    return (
+        f"Report on the concept map in {where}, written by {esc(report.tool)}. It compares "
+        "what the document says with what its diagram shows, ranks the concepts, finds "
+        "the topics and the bridges between them, and proposes an order to learn them in."
+    )
+
+
+def report_markdown(report: MapReport) -> str:
+    """``report.md``: the whole report as Markdown (same input, same text).
+
+    >>> from conceptmap.model import Concept, ConceptMap, Relationship
+    >>> from conceptmap.report.build import build_report
+    >>> m = ConceptMap(title="Tiny", concepts=(Concept(id="A", label="Attention"),
+    ...                Concept(id="B", label="Softmax")),
+    ...                relationships=(Relationship(id="e", source="A", target="B", label="uses"),))
+    >>> md = report_markdown(build_report(m))
+    >>> md.splitlines()[0], "## Most important concepts" in md
+    ('# Tiny', True)
+    """
+    sections = report_sections(report)
+    out = [f"# {esc(report_title(report))}", report_intro(report)]
+    out.append(
+        "**Contents:** " + " · ".join(f"[{title}](#{anchor})" for anchor, title, _ in sections)
+    )
+    for _anchor, title, body in sections:
+        out.append(f"## {title}\n\n{body}")
+    return "\n\n".join(out).rstrip() + "\n"

@@ -1,0 +1,232 @@
+"""`conceptmap report` and `conceptmap schema` on folders of maps."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conceptmap.cli import cli
+
+ATTENTION = """\
+# Concept Map: Attention
+
+**Total Concepts:** 3
+**Total Relationships:** 2
+**Central Concept:** Self-Attention (2 connections)
+
+```mermaid
+flowchart TD
+    SA[Self-Attention] ==>|computes| QKV[Query, Key, Value]
+    SA ==>|normalized by| SM[Softmax]
+```
+"""
+
+# Shares Self-Attention (spelt differently) and Softmax with ATTENTION; its header is stale.
+VISION = """\
+# Concept Map: Vision
+
+**Total Concepts:** 9
+
+```mermaid
+flowchart LR
+    VIT[ViT] -->|uses| ATT[Self attention]
+    VIT -->|splits into| PATCH[Patches]
+    ATT -->|normalized by| SOFT[SOFTMAX]
+```
+"""
+
+BROKEN = """\
+# Concept Map: Broken
+
+```mermaid
+flowchart TD
+    A[Attention] --> B[Softmax
+```
+"""
+
+CARDS = """\
+# Flashcards: Attention
+
+**Concept Map:** attention.md
+
+### Card 1
+**Concept:** Self-Attention
+**Centrality:** Critical (5 connections)
+"""
+
+
+def _folder(tmp_path: Path, *, broken: bool = True) -> Path:
+    d = tmp_path / "maps"
+    d.mkdir()
+    (d / "attention.md").write_text(ATTENTION, encoding="utf-8")
+    (d / "sub").mkdir()
+    (d / "sub" / "vision.md").write_text(VISION, encoding="utf-8")
+    (d / "cards.md").write_text(CARDS, encoding="utf-8")
+    (d / "README.md").write_text("# Notes\n\nNo map here.\n", encoding="utf-8")
+    if broken:
+        (d / "broken.md").write_text(BROKEN, encoding="utf-8")
+    return d
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, ["report", *args])
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_broken_map_is_reported_and_the_others_complete(tmp_path):
+    maps = _folder(tmp_path)
+    out = tmp_path / "out"
+    result = _run(str(maps), "-o", str(out))
+    assert result.exit_code == 1
+    # The positioned error of the broken map, with its caret line.
+    assert f"{maps / 'broken.md'}".endswith("broken.md")
+    assert "broken.md:5:23: error: unclosed '['" in result.stderr
+    assert "^" in result.stderr
+    for name in ("attention", "vision"):
+        for f in ("report.md", "report.html", "report.json", "map.mmd", "map.dot"):
+            assert (out / name / f).is_file(), (name, f)
+        assert (out / name / "map.svg").is_file() == (shutil.which("dot") is not None)
+    assert not (out / "broken").exists()
+    assert not (out / "README").exists() and not (out / "cards").exists()
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("3 maps: 2 written, 1 failed; 2 with error findings")
+
+
+def test_index_lists_every_map(tmp_path):
+    maps = _folder(tmp_path)
+    out = tmp_path / "out"
+    _run(str(maps), "-o", str(out), "--quiet")
+    index = (out / "index.md").read_text(encoding="utf-8")
+    rows = [ln for ln in index.splitlines() if ln.startswith("| ") and "---" not in ln][1:]
+    assert len(rows) == 3
+    attention = next(r for r in rows if "attention/report.md" in r)
+    cells = [c.strip() for c in attention.strip("|").split("|")]
+    # Map, file, concepts, relationships, central concept, stale claims, check, related
+    assert cells[2:5] == ["3", "2", "Self-Attention (2)"]
+    assert int(cells[5]) >= 1  # the flashcard's "5 connections" is stale
+    assert "cards.md" in cells[7]
+    broken = next(r for r in rows if "broken.md" in r)
+    assert "✗ failed" in broken and "unclosed" in broken
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="attention/report.html"' in html and 'href="combined/report.html"' in html
+
+
+def test_sibling_document_is_validated_against_its_map(tmp_path):
+    maps = _folder(tmp_path, broken=False)
+    out = tmp_path / "out"
+    _run(str(maps), "-o", str(out), "-q")
+    data = json.loads((out / "attention" / "report.json").read_text(encoding="utf-8"))
+    # Paths are shown relative to the working directory, as `validate` shows them.
+    assert [Path(s["path"]).resolve() for s in data["siblings"]] == [maps / "cards.md"]
+    assert any(
+        f["path"].endswith("cards.md") and f["code"] == "CM104"
+        for f in data["validation"]["findings"]
+    )
+    md = (out / "attention" / "report.md").read_text(encoding="utf-8")
+    assert "## Related documents" in md and "cards.md" in md
+
+
+def test_combined_graph_lists_the_shared_concepts(tmp_path):
+    maps = _folder(tmp_path, broken=False)
+    out = tmp_path / "out"
+    _run(str(maps), "-o", str(out), "-q")
+    data = json.loads((out / "combined" / "report.json").read_text(encoding="utf-8"))
+    shared = [(s["label"], s["maps"]) for s in data["combined"]["shared"]]
+    assert shared == [
+        ("Self-Attention", ["attention", "vision"]),
+        ("Softmax", ["attention", "vision"]),
+    ]
+    assert data["stats"]["concepts"] == 5  # 3 + 4 - 2 shared
+    concepts = json.loads((out / "combined" / "concepts.json").read_text(encoding="utf-8"))
+    sa = next(c for c in concepts["concepts"] if c["label"] == "Self-Attention")
+    assert sa["sources"] == ["attention:SA", "vision:ATT"]
+    assert "\nflowchart LR\n" in (out / "combined" / "map.mmd").read_text(encoding="utf-8")
+    assert "Shared between maps" in (out / "combined" / "map.dot").read_text(encoding="utf-8")
+
+
+def test_report_json_validates_against_the_published_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_run = CliRunner().invoke(cli, ["schema"])
+    assert schema_run.exit_code == 0
+    schema = json.loads(schema_run.stdout)
+    assert schema["title"] == "MapReport"
+    maps = _folder(tmp_path, broken=False)
+    out = tmp_path / "out"
+    _run(str(maps), "-o", str(out), "-q")
+    for name in ("attention", "vision", "combined"):
+        data = json.loads((out / name / "report.json").read_text(encoding="utf-8"))
+        jsonschema.validate(data, schema)
+
+
+def test_second_run_skips_unchanged_maps(tmp_path):
+    maps = _folder(tmp_path, broken=False)
+    out = tmp_path / "out"
+    first = _run(str(maps), "-o", str(out))
+    assert "2 maps: 2 written" in first.stdout
+    before = _files(out)
+    second = _run(str(maps), "-o", str(out))
+    assert second.exit_code == first.exit_code == 1  # vision's header is stale: an error
+    assert "2 maps: 0 written, 2 unchanged, skipped" in second.stdout
+    assert "->" not in second.stdout  # no map was rebuilt
+    assert _files(out) == before
+    # A changed sibling rebuilds its map only.
+    (maps / "cards.md").write_text(
+        CARDS.replace("5 connections", "2 connections"), encoding="utf-8"
+    )
+    third = _run(str(maps), "-o", str(out))
+    assert "1 written, 1 unchanged, skipped" in third.stdout
+    assert "attention.md ->" in third.stdout
+    forced = _run(str(maps), "-o", str(out), "--force")
+    assert "2 maps: 2 written" in forced.stdout
+    # A deleted output is rebuilt even without --force.
+    (out / "vision" / "report.html").unlink()
+    again = _run(str(maps), "-o", str(out))
+    assert "1 written, 1 unchanged" in again.stdout
+    assert (out / "vision" / "report.html").is_file()
+
+
+def test_output_is_deterministic(tmp_path):
+    maps = _folder(tmp_path)
+    a, b = tmp_path / "a", tmp_path / "b"
+    _run(str(maps), "-o", str(a), "-q")
+    _run(str(maps), "-o", str(b), "-q", "--force")
+    fa, fb = _files(a), _files(b)
+    assert fa.keys() == fb.keys()
+    assert [k for k in fa if fa[k] != fb[k]] == []
+
+
+def test_defaults_to_maps_into_output(tmp_path, monkeypatch):
+    _folder(tmp_path, broken=False)
+    monkeypatch.chdir(tmp_path)
+    result = _run("--format", "md", "--format", "json")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "output" / "attention").iterdir()) == [
+        "report.json",
+        "report.md",
+    ]
+    assert (tmp_path / "output" / "index.md").is_file()
+    assert "output/index.html" in result.stdout
+
+
+def test_clean_map_exits_zero(tmp_path):
+    f = tmp_path / "attention.md"
+    f.write_text(ATTENTION, encoding="utf-8")
+    result = _run(str(f), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines()[-1].startswith("1 map: 1 written; index:")
+
+
+def test_no_maps_here_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _run()
+    assert result.exit_code == 2
+    assert "no maps/ folder" in result.stderr
