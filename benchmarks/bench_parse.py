@@ -52,11 +52,15 @@ def main() -> None:
             whole = best(
                 lambda p=path: subprocess.run(
                     [str(exe), "stats", str(p), "--format", "json"],
-                    check=True, capture_output=True, env=env,
+                    check=True,
+                    capture_output=True,
+                    env=env,
                 )
             )
             rows.append((size, len(text) / 1e6, read, parse, peak / 1e6, whole))
-    print("| relationships | file MB | read lines s | parse s | parse peak MB | `stats` process s |")
+    print(
+        "| relationships | file MB | read lines s | parse s | parse peak MB | `stats` process s |"
+    )
     print("|---:|---:|---:|---:|---:|---:|")
     for size, mb, read, parse, peak, whole in rows:
         print(f"| {size:,} | {mb:.2f} | {read:.3f} | {parse:.2f} | {peak:.0f} | {whole:.2f} |")

@@ -12,8 +12,20 @@ import sys
 
 __all__ = ["generate"]
 
-PHRASES = ["uses", "requires", "extended by", "type of", "part of", "enables", "produces",
-           "computes", "leads to", "followed by", "optimized by", "depends on"]
+PHRASES = [
+    "uses",
+    "requires",
+    "extended by",
+    "type of",
+    "part of",
+    "enables",
+    "produces",
+    "computes",
+    "leads to",
+    "followed by",
+    "optimized by",
+    "depends on",
+]
 ARROWS = ["==>", "-.->", "--o", "-->"]
 
 
@@ -24,7 +36,7 @@ def generate(relationships: int, *, seed: int = 7) -> str:
     groups = max(1, n // 40)
     out = ["flowchart TD"]
     for g in range(groups):
-        out.append(f"    subgraph G{g}[\"Topic {g}\"]")
+        out.append(f'    subgraph G{g}["Topic {g}"]')
         for i in range(g * 40, min(n, (g + 1) * 40)):
             out.append(f"        C{i}[Concept {i}]")
         out.append("    end")

@@ -85,3 +85,8 @@ def test_entities_markdown_and_br():
 def test_shape_data_label_type_key():
     m = _m('A@{ shape: rect, label: "x", labelType: "text" }\nB@{ shape: hex, label: "y" }\n')
     assert [(c.shape, c.label_type) for c in m.concepts] == [("rect", "text"), ("hex", "markdown")]
+
+
+def test_statement_words_are_not_nodes():
+    m = _m("A --> B\nclick A\naccTitle: t\n")
+    assert [c.id for c in m.concepts] == ["A", "B"]

@@ -109,8 +109,9 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
     if fmt == "json":
         data = []
         for file, m, st in results:
+            if top:
+                st = st.model_copy(update={"degrees": st.degrees[:top]})
             d = json.loads(st.model_dump_json())
-            d["degrees"] = d["degrees"][:top] if top else d["degrees"]
             data.append({"path": file, "block": m.block, "title": m.title, **d})
         emit_json(data[0] if len(data) == 1 else data)
         return

@@ -20,6 +20,7 @@ parser resumes at the next line, so one run reports every error of a block.
 from __future__ import annotations
 
 import bisect
+import gc
 import html
 import re
 from dataclasses import dataclass, field
@@ -63,14 +64,16 @@ _END_LINK_SEARCH = {
 # mermaid's LINK_ID is `[^\s"\[\](){}|]+@`; we also stop at ';' so `A;e1@-->B` keeps
 # its statement separator (mermaid's lexer would swallow it into the id).
 _LINK_ID_RE = re.compile(r"[ \t]*([^\s\"\[\](){}|@;]+)@(?![{\"])")
-_SQUARE = r"(?:\[(?![/\\])([^\[\](){}|\"\n]*)\])?"
+_SQUARE = r"(?:\[(?![/\\])([^\[\](){}|\"\n<#&]*)\])?"
 _FAST_RE = re.compile(
     # The common statement `A[label] -->|text| B[label]` (or a lone `A[label]`) in one
     # match. Atomic groups stop backtracking, so it splits tokens exactly as the general
     # path does; anything else (chains, &, other shapes, quotes, ids) falls back to it.
-    r"(?>(" + _ID_RE.pattern + r"))" + _SQUARE + r"[ \t]*"
+    # Leading blank space (new lines too) is part of the match; labels with `<`, `#` or
+    # `&` (which need decoding) are left to the general path.
+    r"\s*(?>(" + _ID_RE.pattern + r"))" + _SQUARE + r"[ \t]*"
     r"(?:(?>([xo<]?--+[-xo>]|[xo<]?==+[=xo>]|[xo<]?-?\.+-[xo>]?|~~~+))[ \t]*"
-    r"(?:\|([^|\"\n]*)\|)?[ \t]*"
+    r"(?:\|([^|\"\n<#&]*)\|)?[ \t]*"
     r"(?>(" + _ID_RE.pattern + r"))" + _SQUARE + r")?"
     r"[ \t]*(?:;|\n|\Z)"
 )
@@ -463,6 +466,14 @@ class _FlowParser:
         while True:
             members = stack[-1][0]
             depth = len(stack) - 1
+            if fast_path:
+                m = fast_match(src, self.pos)
+                if (
+                    m is not None
+                    and (not self.direction_hits or self._direction_at(m.start(1)) is None)
+                    and self._fast_statement(m, members if depth else None)
+                ):
+                    continue
             pos = _WS.match(src, self.pos).end()
             while pos < n and src[pos] == ";":
                 # A bare ';' is a "line" of its own; mermaid keeps it as a member.
@@ -480,10 +491,6 @@ class _FlowParser:
                         )
                     )
                 return
-            if fast_path and (not self.direction_hits or self._direction_at(pos) is None):
-                m = fast_match(src, pos)
-                if m is not None and self._fast_statement(m, pos, members if depth else None):
-                    continue
             try:
                 if src.startswith("end", pos) and not _is_word(src, pos + 3):
                     if depth == 0:
@@ -557,21 +564,25 @@ class _FlowParser:
         self.pos = self._separator(self.pos)
         return nodes
 
-    def _fast_statement(self, m: re.Match[str], pos: int, members: list[Any] | None) -> bool:
+    def _fast_statement(self, m: re.Match[str], members: list[Any] | None) -> bool:
         """Apply a `_FAST_RE` match; False when the general path must handle it."""
         id1, text1, tok, pipe, id2, text2 = m.groups()
         if id1[0] in _KW_FIRST and _KEYWORD_RE.match(id1) or id1[0] == '"':
             return False
+        if id1 in _STATEMENT_WORDS:  # `click A ...`, `accTitle: ...`: the general path
+            return False
         if id2 is not None and (id2[0] in _KW_FIRST and _KEYWORD_RE.match(id2) or id2[0] == '"'):
             return False
-        if pipe is not None and not pipe.strip():
-            return False
+        if pipe is not None:
+            pipe = pipe.strip()
+            if not pipe:
+                return False
         vertices = self.vertices
         v = vertices.get(id1)
         if v is None:
-            v = vertices[id1] = _Vertex(id1, pos)
+            v = vertices[id1] = _Vertex(id1, m.start(1))
         if text1 is not None:
-            v.text, v.label_type, v.shape = decode_label(text1.strip()), "text", "square"
+            v.text, v.label_type, v.shape = text1.strip(), "text", "square"
         elif v.text is None:
             v.text = id1
         self.pos = m.end()
@@ -583,14 +594,35 @@ class _FlowParser:
         if w is None:
             w = vertices[id2] = _Vertex(id2, m.start(5))
         if text2 is not None:
-            w.text, w.label_type, w.shape = decode_label(text2.strip()), "text", "square"
+            w.text, w.label_type, w.shape = text2.strip(), "text", "square"
         elif w.text is None:
             w.text = id2
         link = _LINK_CACHE.get(tok)
         if link is None:
             link = _LINK_CACHE[tok] = _destruct(tok)
-        self._add_edge(
-            id1, id2, link, None, m.start(3), None if pipe is None else decode_label(pipe.strip())
+        # Inline _add_edge (the hot path of large maps).
+        key = (id1, id2)
+        pair_count = self.pair_count
+        count = pair_count.get(key, 0)
+        pair_count[key] = count + 1
+        edge_id = f"L_{id1}_{id2}_{count + 1 if count else 0}"
+        edges = self.edges
+        if edge_id not in self.edge_by_id:
+            self.edge_by_id[edge_id] = len(edges)
+        edges.append(
+            (
+                edge_id,
+                id1,
+                id2,
+                pipe or "",
+                "text",
+                link.stroke,
+                link.head,
+                link.tail,
+                link.length if link.length < 10 else 10,
+                m.start(3),
+                False,
+            )
         )
         if members is not None:
             members.append(id2)
@@ -1333,6 +1365,7 @@ class _FlowParser:
 
 _LINK_CACHE: dict[str, _Link] = {}
 _KW_FIRST = frozenset("fgseclid_")
+_STATEMENT_WORDS = frozenset(("click", "accTitle", "accDescr"))
 #: Tests switch this off to check that the fast path and the general path agree.
 _USE_FAST_PATH = True
 
@@ -1428,8 +1461,16 @@ def parse_flowchart(
     >>> [(r.source, r.target) for r in m.relationships]
     [('A', 'B'), ('A', 'C')]
     """
-    p = _FlowParser(text, path, first_line, col_offsets)
-    p.parse()
-    if p.diagnostics:
-        raise MapSyntaxError(p.diagnostics)
-    return p.result(legend, block)
+    # The parser allocates hundreds of thousands of small containers and no cycles; the
+    # cyclic garbage collector would rescan them again and again (30 % of the time).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        p = _FlowParser(text, path, first_line, col_offsets)
+        p.parse()
+        if p.diagnostics:
+            raise MapSyntaxError(p.diagnostics)
+        return p.result(legend, block)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
