@@ -50,7 +50,7 @@ def main() -> None:
             tracemalloc.stop()
             env = dict(os.environ, PYTHONHASHSEED="0")
             whole = best(
-                lambda p=path: subprocess.run(
+                lambda p=path, env=env: subprocess.run(
                     [str(exe), "stats", str(p), "--format", "json"],
                     check=True,
                     capture_output=True,

@@ -40,8 +40,6 @@ def generate(relationships: int, *, seed: int = 7) -> str:
         for i in range(g * 40, min(n, (g + 1) * 40)):
             out.append(f"        C{i}[Concept {i}]")
         out.append("    end")
-    for i in range(n, n):
-        pass
     for k in range(relationships):
         # Preferential attachment-like: low ids are hubs.
         a = int(n * rng.random() ** 2)
