@@ -16,6 +16,8 @@ from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT.parent / "shared" / "conformance" / "cases"
+if not CASES.is_dir():  # a bare checkout: the copy kept with the tests
+    CASES = ROOT / "tests" / "fixtures" / "conformance"
 SEED = ROOT / "maps" / "transformers.md"
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("CONCEPTMAP_UPDATE_GOLDEN") == "1"
