@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 if TYPE_CHECKING:
+    import networkx as nx
+
     from conceptmap.model import ConceptMap
 
 __all__ = ["simple_digraph", "to_networkx", "undirected"]
@@ -42,6 +42,8 @@ def _add_nodes(G: nx.Graph, cmap: ConceptMap) -> None:
 
 def to_networkx(cmap: ConceptMap) -> nx.MultiDiGraph:
     """Every concept and relationship of *cmap* as a ``MultiDiGraph`` keyed by edge id."""
+    import networkx as nx
+
     G = nx.MultiDiGraph(title=cmap.title, direction=cmap.direction)
     _add_nodes(G, cmap)
     for i, r in enumerate(cmap.relationships):
@@ -63,6 +65,8 @@ def to_networkx(cmap: ConceptMap) -> nx.MultiDiGraph:
 
 def simple_digraph(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.DiGraph:
     """Directed view: one edge per ordered pair, ``weight`` = number of relationships."""
+    import networkx as nx
+
     G = nx.DiGraph()
     _add_nodes(G, cmap)
     for r in cmap.relationships:
@@ -79,6 +83,8 @@ def simple_digraph(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.D
 
 def undirected(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.Graph:
     """Undirected view: one edge per unordered pair, ``weight`` = number of relationships."""
+    import networkx as nx
+
     G = nx.Graph()
     _add_nodes(G, cmap)
     for r in cmap.relationships:

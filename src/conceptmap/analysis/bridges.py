@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from conceptmap.analysis.clusters import clusters as find_clusters
 from conceptmap.analysis.clusters import top_subgraph
 from conceptmap.analysis.results import (
@@ -68,6 +66,8 @@ def bridges(cmap: ConceptMap) -> BridgeResult:
     >>> [a.id for a in r.articulation_points], [b.relationship for b in r.bridges]
     (['B'], ['e1', 'e2'])
     """
+    import networkx as nx  # imported here: `conceptmap stats` never needs it
+
     G = undirected(cmap)
     visible = [r for r in cmap.relationships if r.stroke != "invisible" and r.source != r.target]
     arts = sorted(nx.articulation_points(G))

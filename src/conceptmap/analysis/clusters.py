@@ -24,14 +24,14 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from conceptmap.analysis.results import Agreement, Cluster, ClusterGap, ClusterResult, Misplaced
 from conceptmap.analysis.stats import _degrees
 from conceptmap.graph import undirected
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    import networkx as nx
 
     from conceptmap.model import ConceptMap
 
@@ -129,6 +129,8 @@ def adjusted_rand(a: Sequence[int], b: Sequence[int]) -> float:
 
 
 def _communities(G: nx.Graph, method: str, seed: int, resolution: float) -> list[set[str]]:
+    import networkx as nx  # imported here: `conceptmap stats` never needs it
+
     if G.number_of_nodes() == 0:
         return []
     if method == "louvain":
@@ -274,6 +276,8 @@ def clusters(
 
 def _modularity(G: nx.Graph, parts: Any, resolution: float) -> float:
     """Modularity, defined as 0.0 for a map without relationships (networkx divides by 0)."""
+    import networkx as nx  # imported here: `conceptmap stats` never needs it
+
     if G.number_of_edges() == 0:
         return 0.0
     return float(nx.community.modularity(G, parts, weight="weight", resolution=resolution))

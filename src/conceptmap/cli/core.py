@@ -105,12 +105,10 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
     for file in files:
         maps = [load_map(file, block)] if block is not None else list(load_document(file).maps)
         for m in maps:
-            results.append((file, m, map_stats(m)))
+            results.append((file, m, map_stats(m, top=top or None)))
     if fmt == "json":
         data = []
         for file, m, st in results:
-            if top:
-                st = st.model_copy(update={"degrees": st.degrees[:top]})
             d = json.loads(st.model_dump_json())
             data.append({"path": file, "block": m.block, "title": m.title, **d})
         emit_json(data[0] if len(data) == 1 else data)
@@ -133,10 +131,10 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
         iso = ", ".join(st.isolated[:10]) or "none"
         lines.append(f"  isolated:       {iso}")
         lines.append(f"  density:        {st.density:.4f}")
-        if top and st.degrees:
+        if st.degrees:
             lines.append("  most connected:")
-            width = max(len(d.label) for d in st.degrees[:top])
-            for d in st.degrees[:top]:
+            width = max(len(d.label) for d in st.degrees)
+            for d in st.degrees:
                 lines.append(
                     f"    {d.label:<{width}}  {d.degree:>4}  (in {d.in_degree}, out {d.out_degree})"
                 )

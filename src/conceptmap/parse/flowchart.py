@@ -459,7 +459,6 @@ class _FlowParser:
     def _document(self) -> None:
         """All statements; ``subgraph``/``end`` nest with an explicit stack (no recursion)."""
         src, n = self.src, self.n
-        fast_match = _FAST_RE.match
         fast_path = _USE_FAST_PATH
         # Each frame: (members, subgraph id or None, title, header offset, display name).
         stack: list[tuple[list[Any], str | None, str, int, str]] = [([], None, "", 0, "")]
@@ -467,13 +466,7 @@ class _FlowParser:
             members = stack[-1][0]
             depth = len(stack) - 1
             if fast_path:
-                m = fast_match(src, self.pos)
-                if (
-                    m is not None
-                    and (not self.direction_hits or self._direction_at(m.start(1)) is None)
-                    and self._fast_statement(m, members if depth else None)
-                ):
-                    continue
+                self._fast_run(members if depth else None)
             pos = _WS.match(src, self.pos).end()
             while pos < n and src[pos] == ";":
                 # A bare ';' is a "line" of its own; mermaid keeps it as a member.
@@ -564,70 +557,85 @@ class _FlowParser:
         self.pos = self._separator(self.pos)
         return nodes
 
-    def _fast_statement(self, m: re.Match[str], members: list[Any] | None) -> bool:
-        """Apply a `_FAST_RE` match; False when the general path must handle it."""
-        id1, text1, tok, pipe, id2, text2 = m.groups()
-        if id1[0] in _KW_FIRST and _KEYWORD_RE.match(id1) or id1[0] == '"':
-            return False
-        if id1 in _STATEMENT_WORDS:  # `click A ...`, `accTitle: ...`: the general path
-            return False
-        if id2 is not None and (id2[0] in _KW_FIRST and _KEYWORD_RE.match(id2) or id2[0] == '"'):
-            return False
-        if pipe is not None:
-            pipe = pipe.strip()
-            if not pipe:
-                return False
+    def _fast_run(self, members: list[Any] | None) -> None:
+        """Consume consecutive simple statements (`_FAST_RE`) from ``self.pos``.
+
+        Stops, leaving ``self.pos`` at the statement, where the general path is needed.
+        This is the hot loop of large maps, so everything it touches is a local.
+        """
+        src = self.src
+        match = _FAST_RE.match
+        kw = _KEYWORD_RE.match
         vertices = self.vertices
-        v = vertices.get(id1)
-        if v is None:
-            v = vertices[id1] = _Vertex(id1, m.start(1))
-        if text1 is not None:
-            v.text, v.label_type, v.shape = text1.strip(), "text", "square"
-        elif v.text is None:
-            v.text = id1
-        self.pos = m.end()
-        if tok is None:
-            if members is not None:
-                members.append(id1)
-            return True
-        w = vertices.get(id2)
-        if w is None:
-            w = vertices[id2] = _Vertex(id2, m.start(5))
-        if text2 is not None:
-            w.text, w.label_type, w.shape = text2.strip(), "text", "square"
-        elif w.text is None:
-            w.text = id2
-        link = _LINK_CACHE.get(tok)
-        if link is None:
-            link = _LINK_CACHE[tok] = _destruct(tok)
-        # Inline _add_edge (the hot path of large maps).
-        key = (id1, id2)
         pair_count = self.pair_count
-        count = pair_count.get(key, 0)
-        pair_count[key] = count + 1
-        edge_id = f"L_{id1}_{id2}_{count + 1 if count else 0}"
         edges = self.edges
-        if edge_id not in self.edge_by_id:
-            self.edge_by_id[edge_id] = len(edges)
-        edges.append(
-            (
-                edge_id,
-                id1,
-                id2,
-                pipe or "",
-                "text",
-                link.stroke,
-                link.head,
-                link.tail,
-                link.length if link.length < 10 else 10,
-                m.start(3),
-                False,
+        edge_by_id = self.edge_by_id
+        check_direction = bool(self.direction_hits)
+        pos = self.pos
+        while True:
+            m = match(src, pos)
+            if m is None:
+                break
+            id1, text1, tok, pipe, id2, text2 = m.groups()
+            if (
+                (id1[0] in _KW_FIRST and kw(id1))
+                or id1[0] == '"'
+                or id1 in _STATEMENT_WORDS  # `click A ...`, `accTitle: ...`
+                or (id2 is not None and ((id2[0] in _KW_FIRST and kw(id2)) or id2[0] == '"'))
+                or (check_direction and self._direction_at(m.start(1)) is not None)
+            ):
+                break
+            if pipe is not None:
+                pipe = pipe.strip()
+                if not pipe:
+                    break
+            v = vertices.get(id1)
+            if v is None:
+                v = vertices[id1] = _Vertex(id1, m.start(1))
+            if text1 is not None:
+                v.text, v.label_type, v.shape = text1.strip(), "text", "square"
+            elif v.text is None:
+                v.text = id1
+            pos = m.end()
+            if tok is None:
+                if members is not None:
+                    members.append(id1)
+                continue
+            w = vertices.get(id2)
+            if w is None:
+                w = vertices[id2] = _Vertex(id2, m.start(5))
+            if text2 is not None:
+                w.text, w.label_type, w.shape = text2.strip(), "text", "square"
+            elif w.text is None:
+                w.text = id2
+            link = _LINK_CACHE.get(tok)
+            if link is None:
+                link = _LINK_CACHE[tok] = _destruct(tok)
+            key = (id1, id2)
+            count = pair_count.get(key, 0)
+            pair_count[key] = count + 1
+            edge_id = f"L_{id1}_{id2}_{count + 1 if count else 0}"
+            if edge_id not in edge_by_id:
+                edge_by_id[edge_id] = len(edges)
+            edges.append(
+                (
+                    edge_id,
+                    id1,
+                    id2,
+                    pipe or "",
+                    "text",
+                    link.stroke,
+                    link.head,
+                    link.tail,
+                    link.length if link.length < 10 else 10,
+                    m.start(3),
+                    False,
+                )
             )
-        )
-        if members is not None:
-            members.append(id2)
-            members.append(id1)
-        return True
+            if members is not None:
+                members.append(id2)
+                members.append(id1)
+        self.pos = pos
 
     def _subgraph_header(self, start: int, pos: int) -> tuple[str | None, str]:
         """``subgraph [id] [[title]]``; returns (id or None for an automatic id, title)."""
@@ -1281,11 +1289,11 @@ class _FlowParser:
                         "label": v.text if v.text is not None else vid,
                         "shape": v.shape,
                         "subgraph": owner.get(vid),
-                        "classes": tuple(v.classes),
+                        "classes": tuple(v.classes) if v.classes else (),
                         "line": first_line + idx,
                         "column": col,
                         "label_type": v.label_type,
-                        "styles": tuple(v.styles),
+                        "styles": tuple(v.styles) if v.styles else (),
                         "link": v.link,
                         "tooltip": v.tooltip,
                     },
