@@ -34,6 +34,7 @@ from conceptmap.analysis.results import (
     RelationRef,
 )
 from conceptmap.analysis.stats import _degrees
+from conceptmap.model import trusted
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
@@ -59,10 +60,15 @@ class _Learning:
         self.pred: _Adj = defaultdict(list)
         self.unknown: dict[str | None, list[int]] = {}
         self.default = vocab.default
+        memo: dict[tuple[str | None, str], tuple[str, bool]] = {}
         for i, r in enumerate(self.rels):
             if r.stroke == "invisible" or r.source == r.target:
                 continue
-            end, known = vocab.prerequisite_end(r.label, r.kind)
+            memo_key = (r.label, r.kind)
+            hit = memo.get(memo_key)
+            if hit is None:  # link phrases repeat: normalise each distinct one once
+                hit = memo[memo_key] = vocab.prerequisite_end(r.label, r.kind)
+            end, known = hit
             if not known:
                 key = normalize_label(r.label) if r.label and r.label.strip() else None
                 self.unknown.setdefault(key, []).append(i)
@@ -72,8 +78,12 @@ class _Learning:
             self.pred[after].append((before, cost, i))
 
     def ref(self, i: int) -> RelationRef:
+        # Unvalidated: the values come straight from the (valid) map; 50k steps on big maps.
         r = self.rels[i]
-        return RelationRef(id=r.id, source=r.source, target=r.target, label=r.label, kind=r.kind)
+        return trusted(
+            RelationRef,
+            {"id": r.id, "source": r.source, "target": r.target, "label": r.label, "kind": r.kind},
+        )
 
     def assumptions(self, used: set[int] | None = None) -> tuple[Assumption, ...]:
         out = []
@@ -368,12 +378,15 @@ def prerequisites(
             continue
         pos += 1
         steps.append(
-            LearningStep(
-                position=pos,
-                id=v,
-                label=cmap.label_of(v),
-                depth=depth[v],
-                via=(g.ref(via[v]),),
+            trusted(
+                LearningStep,
+                {
+                    "position": pos,
+                    "id": v,
+                    "label": cmap.label_of(v),
+                    "depth": depth[v],
+                    "via": (g.ref(via[v]),),
+                },
             )
         )
     used = {i for v in nodes for (w, _c, i) in g.succ.get(v, ()) if w in nodes}
@@ -417,7 +430,8 @@ def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = N
     for pos, v in enumerate(order, 1):
         refs = tuple(g.ref(i) for (_u, _c, i) in sorted(g.pred.get(v, ()), key=lambda e: e[2]))
         steps.append(
-            LearningStep.model_validate(
+            trusted(
+                LearningStep,
                 {
                     "position": pos,
                     "id": v,
