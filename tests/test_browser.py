@@ -230,6 +230,36 @@ def test_seed_map_in_browser(browser: Any, tmp_path: Path) -> None:
     assert errors == [] and dialogs == [] and browser.blocked == []
 
 
+def test_large_map_with_fixed_positions(browser: Any, tmp_path: Path) -> None:
+    """Above 2,000 concepts: Graphviz positions, haystack links, fit without label sizes."""
+    import sys
+
+    from conceptmap import parse_map
+    from conceptmap.export.html import layout_positions
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from gen_maps import generate
+
+    cmap = parse_map(generate(4000), path="big.mmd")
+    assert len(cmap.concepts) > 2000
+    path = tmp_path / "big.html"
+    path.write_text(to_html(cmap, positions=layout_positions(cmap)), encoding="utf-8")
+    page, errors, dialogs = open_page(browser, path)
+    try:
+        counts = page.evaluate("() => [cy.nodes('.concept').length, cy.edges().length]")
+        assert counts == [len(cmap.concepts), len(cmap.relationships)]
+        # every concept is inside the visible area after the fit
+        ext = page.evaluate("() => { const e = cy.extent(); return [e.x1, e.y1, e.x2, e.y2]; }")
+        pos = page.evaluate(
+            "() => cy.nodes('.concept').map(n => [n.position('x'), n.position('y')])"
+        )
+        assert all(ext[0] <= x <= ext[2] and ext[1] <= y <= ext[3] for x, y in pos)
+        assert_not_blank(screenshot(page, tmp_path / "big.png"))
+    finally:
+        page.close()
+    assert errors == [] and dialogs == [] and browser.blocked == []
+
+
 # -- a tiny PNG reader (no Pillow) ---------------------------------------------------
 
 

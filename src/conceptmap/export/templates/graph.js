@@ -10,6 +10,9 @@
   var searchBox = document.getElementById("search");
   var searchStatus = document.getElementById("search-status");
   var large = data.large;
+  // Very large maps draw links as "haystack" lines (no arrow heads): the fastest edges
+  // Cytoscape has; at that zoom level arrow heads are not visible anyway.
+  var huge = data.concepts.length > 2000;
   var byId = {};
 
   function el(tag, cls, text) {
@@ -92,7 +95,7 @@
     { selector: "edge", style: { "z-index-compare": "manual", "z-index": 50 } },
     { selector: "node.concept", style: { "z-index-compare": "manual", "z-index": 100 } },
     { selector: "edge", style: {
-      "width": 1.6, "line-color": "#90a4ae", "curve-style": large ? "straight" : "bezier",
+      "width": 1.6, "line-color": "#90a4ae", "curve-style": huge ? "haystack" : large ? "straight" : "bezier",
       "target-arrow-color": "#90a4ae", "source-arrow-color": "#90a4ae",
       "arrow-scale": 1.1, "label": "data(label)", "font-size": large ? 10 : 12, "color": "#52606d",
       "text-background-color": "#ffffff", "text-background-opacity": 0.85,
@@ -132,7 +135,7 @@
     container: container,
     elements: elements,
     style: style,
-    layout: { name: "preset", fit: true, padding: 30 },
+    layout: { name: "preset", fit: !huge, padding: 30 },
     minZoom: 0.0005,
     maxZoom: 4,
     boxSelectionEnabled: false,
@@ -419,7 +422,32 @@
     layout.run();
   } else {
     // Graphviz (and the grid fallback) already keep subgraphs apart
-    cy.fit(undefined, 30);
+    if (huge) {
+      fitToPositions(30);  // cy.fit would measure thousands of labels first
+    } else {
+      cy.fit(undefined, 30);
+    }
     ready();
+  }
+
+  // Fit the view to the node positions alone (labels not measured).
+  function fitToPositions(padding) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    cy.nodes().forEach(function (n) {
+      var p = n.position();
+      var hw = (n.data("w") || n.data("size") || 0) / 2;
+      var hh = (n.data("h") || n.data("size") || 0) / 2;
+      x0 = Math.min(x0, p.x - hw); x1 = Math.max(x1, p.x + hw);
+      y0 = Math.min(y0, p.y - hh); y1 = Math.max(y1, p.y + hh);
+    });
+    if (!isFinite(x0)) { return; }
+    var w = Math.max(cy.width() - 2 * padding, 1);
+    var h = Math.max(cy.height() - 2 * padding, 1);
+    var zoom = Math.min(w / Math.max(x1 - x0, 1), h / Math.max(y1 - y0, 1));
+    zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), zoom));
+    cy.viewport({
+      zoom: zoom,
+      pan: { x: (cy.width() - zoom * (x0 + x1)) / 2, y: (cy.height() - zoom * (y0 + y1)) / 2 }
+    });
   }
 }());
