@@ -80,3 +80,11 @@ def test_every_command_has_help_with_an_example():
     for name, command in commands.items():
         assert command.help, f"{name} has no help"
         assert "Example" in command.help, f"{name} --help shows no example"
+
+
+def test_readme_documents_every_command():
+    from conceptmap.cli import load_all_commands
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in load_all_commands():
+        assert f"`{name}" in readme, f"README does not document `{name}`"
