@@ -63,37 +63,28 @@ def to_networkx(cmap: ConceptMap) -> nx.MultiDiGraph:
     return G
 
 
+def _simple(G: nx.Graph, cmap: ConceptMap, include_invisible: bool) -> nx.Graph:
+    """Fill *G* (a DiGraph or Graph) with one edge per pair, ``weight`` = relationships."""
+    _add_nodes(G, cmap)
+    for r in cmap.relationships:
+        if (r.stroke == "invisible" and not include_invisible) or r.source == r.target:
+            continue
+        if G.has_edge(r.source, r.target):
+            G[r.source][r.target]["weight"] += 1
+        else:  # the first relationship of the pair names the edge
+            G.add_edge(r.source, r.target, weight=1, label=r.label, kind=r.kind)
+    return G
+
+
 def simple_digraph(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.DiGraph:
     """Directed view: one edge per ordered pair, ``weight`` = number of relationships."""
     import networkx as nx
 
-    G = nx.DiGraph()
-    _add_nodes(G, cmap)
-    for r in cmap.relationships:
-        if r.stroke == "invisible" and not include_invisible:
-            continue
-        if r.source == r.target:
-            continue
-        if G.has_edge(r.source, r.target):
-            G[r.source][r.target]["weight"] += 1
-        else:
-            G.add_edge(r.source, r.target, weight=1, label=r.label, kind=r.kind)
-    return G
+    return _simple(nx.DiGraph(), cmap, include_invisible)
 
 
 def undirected(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.Graph:
     """Undirected view: one edge per unordered pair, ``weight`` = number of relationships."""
     import networkx as nx
 
-    G = nx.Graph()
-    _add_nodes(G, cmap)
-    for r in cmap.relationships:
-        if r.stroke == "invisible" and not include_invisible:
-            continue
-        if r.source == r.target:
-            continue
-        if G.has_edge(r.source, r.target):
-            G[r.source][r.target]["weight"] += 1
-        else:
-            G.add_edge(r.source, r.target, weight=1)
-    return G
+    return _simple(nx.Graph(), cmap, include_invisible)

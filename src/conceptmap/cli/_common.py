@@ -65,15 +65,7 @@ def load_document(path: str) -> Document:
 
 
 def load_map(path: str, block: int | None = None) -> ConceptMap:
-    doc = load_document(path)
-    if block is None:
-        return doc.maps[0]
-    if not 0 <= block < len(doc.maps):
-        raise InputError(
-            f"--block {block} out of range: the document has {len(doc.maps)} flowchart block(s)",
-            path=path,
-        )
-    return doc.maps[block]
+    return load_document(path).map(block)
 
 
 def handle_errors(fn: F) -> F:

@@ -33,6 +33,17 @@ class Document:
     skipped: tuple[tuple[int, str], ...] = field(default=())
     is_markdown: bool = True
 
+    def map(self, block: int | None = None) -> ConceptMap:
+        """Flowchart block *block* (0-based), or the first one; InputError if out of range."""
+        if block is None:
+            return self.maps[0]
+        if not 0 <= block < len(self.maps):
+            raise InputError(
+                f"block {block} out of range: the document has {len(self.maps)} flowchart block(s)",
+                path=self.path,
+            )
+        return self.maps[block]
+
 
 def decode_bytes(data: bytes, *, path: str) -> str:
     """UTF-8 (with or without BOM) to str, or a one-line :class:`InputError`."""
@@ -143,12 +154,4 @@ def parse_map(text: str, *, path: str = "<string>", block: int | None = None) ->
     >>> parse_map("flowchart LR\\n  A[Attention] -->|uses| B[Softmax]\\n").relationships[0].label
     'uses'
     """
-    doc = parse_document(text, path=path)
-    if block is None:
-        return doc.maps[0]
-    if not 0 <= block < len(doc.maps):
-        raise InputError(
-            f"block {block} out of range: the document has {len(doc.maps)} flowchart block(s)",
-            path=path,
-        )
-    return doc.maps[block]
+    return parse_document(text, path=path).map(block)
