@@ -14,7 +14,7 @@ from conceptmap.errors import Diagnostic, InputError, MapSyntaxError
 from conceptmap.model import ConceptMap
 from conceptmap.parse.flowchart import detect_diagram_type, parse_flowchart
 from conceptmap.parse.legend import parse_legend
-from conceptmap.parse.markdown import MermaidBlock, find_mermaid_blocks, first_heading
+from conceptmap.parse.markdown import MermaidBlock, scan_markdown
 
 __all__ = ["Document", "decode_bytes", "parse_document", "parse_map"]
 
@@ -94,9 +94,8 @@ def parse_document(text: str, *, path: str = "<string>") -> Document:
         legend: dict[str, str] = {}
         heading = None
     else:
-        blocks = find_mermaid_blocks(text)
+        blocks, heading = scan_markdown(text)
         legend = parse_legend(text)
-        heading = first_heading(text)
     maps: list[ConceptMap] = []
     skipped: list[tuple[int, str]] = []
     diagnostics: list[Diagnostic] = []

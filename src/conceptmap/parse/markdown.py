@@ -10,10 +10,11 @@ prefixes such as ``> ``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
 
-__all__ = ["MermaidBlock", "find_mermaid_blocks", "first_heading"]
+__all__ = ["MermaidBlock", "find_mermaid_blocks", "first_heading", "scan_markdown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +39,15 @@ def _tokens(text: str):  # type: ignore[no-untyped-def]
 
 def find_mermaid_blocks(text: str) -> list[MermaidBlock]:
     """Every fenced block whose info string starts with ``mermaid``, in document order."""
+    return scan_markdown(text)[0]
+
+
+def scan_markdown(text: str) -> tuple[list[MermaidBlock], str | None]:
+    """The Mermaid blocks and the first level-1 heading, from one CommonMark parse."""
     lines = text.split("\n")
     blocks: list[MermaidBlock] = []
-    for tok in _tokens(text):
+    tokens = _tokens(text)
+    for tok in tokens:
         if tok.type != "fence" or tok.map is None:
             continue
         info = tok.info.strip().split()
@@ -63,12 +70,15 @@ def find_mermaid_blocks(text: str) -> list[MermaidBlock]:
                 fence_line=fence_line0 + 1,
             )
         )
-    return blocks
+    return blocks, _heading(tokens)
 
 
 def first_heading(text: str) -> str | None:
     """Text of the first level-1 heading, if any (used as the map title)."""
-    toks = _tokens(text)
+    return _heading(_tokens(text))
+
+
+def _heading(toks: list[Any]) -> str | None:
     for i, tok in enumerate(toks):
         if tok.type == "heading_open" and tok.tag == "h1" and i + 1 < len(toks):
             return toks[i + 1].content.strip() or None
