@@ -185,8 +185,22 @@ def clusters_cmd(
         )
     for m in r.misplaced:
         click.echo(f"misplaced? {m.label} ({m.id}) in {m.subgraph}, clustered with {m.suggested}")
-    for g in r.gaps:
-        click.echo(f"gap: {g.a} and {g.b} joined by {g.links} relationship(s)")
+    if r.gaps:
+        # Name clusters by their central concept; a student reads "Encoder" better than "C1".
+        name = {c.id: f"{c.id} {c.name}" for c in r.clusters}
+        unlinked = [g for g in r.gaps if g.links == 0]
+        weak = [g for g in r.gaps if g.links > 0]
+        if unlinked:
+            pairs = "; ".join(f"{name.get(g.a, g.a)} / {name.get(g.b, g.b)}" for g in unlinked[:6])
+            more = f" (+{len(unlinked) - 6} more)" if len(unlinked) > 6 else ""
+            click.echo(f"gaps, no relationship between: {pairs}{more}")
+        for g in weak[:6]:
+            click.echo(
+                f"weak link: {name.get(g.a, g.a)} and {name.get(g.b, g.b)} "
+                f"joined by {g.links} relationship(s)"
+            )
+        if len(weak) > 6:
+            click.echo(f"(+{len(weak) - 6} more weak links; --format json lists all)")
 
 
 @cli.command("bridges")
