@@ -174,3 +174,12 @@ def test_learning_order_with_relations_override():
     vocab = load_relations('[relations]\n"zaps" = "target"\n')
     r = learning_order(cmap, relations=vocab)
     assert [s.id for s in r.steps] == ["B", "A"] and r.assumptions == ()
+
+
+def test_names_ignore_punctuation_as_a_last_resort():
+    from conceptmap import parse_map
+    from conceptmap.analysis import resolve_concept
+
+    cmap = parse_map("flowchart LR\n  C{Gamma?} --> R[RoPE / ALiBi]\n", path="n.mmd")
+    assert resolve_concept(cmap, "gamma") == "C"
+    assert resolve_concept(cmap, "rope alibi") == "R"

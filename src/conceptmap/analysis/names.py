@@ -5,7 +5,9 @@ Matching, first hit wins (ids before labels at each step):
 1. the exact id, then the exact label;
 2. the *key*: Unicode NFKC, casefold, hyphens/underscores/dashes as spaces, whitespace
    collapsed (``"self attention"`` finds ``Self-Attention``);
-3. the key without any spaces (``"selfattention"``, ``"multi head"``).
+3. the key without any spaces (``"selfattention"``, ``"multi head"``);
+4. the key without any punctuation either (``"gamma"`` finds ``Gamma?``,
+   ``"rope alibi"`` finds ``RoPE / ALiBi``).
 
 A step that matches several different concepts is ambiguous and raises, listing them.
 No match raises :class:`~conceptmap.errors.UnknownConceptError` with up to five
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["concept_key", "resolve_concept"]
 
 _SEP_RE = re.compile(r"[\s\-_\u2010-\u2015\u2212]+")
+_PUNCT_RE = re.compile(r"[\W_]+")
 
 
 def concept_key(text: str) -> str:
@@ -70,7 +73,11 @@ def resolve_concept(cmap: ConceptMap, name: str) -> str:
     if len(exact) == 1:
         return exact[0]
     key = concept_key(name)
-    for transform in (lambda s: s, lambda s: s.replace(" ", "")):
+    for transform in (
+        lambda s: s,
+        lambda s: s.replace(" ", ""),
+        lambda s: _PUNCT_RE.sub("", s),
+    ):
         want = transform(key)
         if not want:
             break
