@@ -183,10 +183,7 @@ def _brandes(
         order = [s]
         dist[s] = 0
         sigma[s] = 1
-        i = 0
-        while i < len(order):
-            v = order[i]
-            i += 1
+        for v in order:  # the list grows while we walk it: a BFS queue, no index arithmetic
             dv = dist[v] + 1
             sv = sigma[v]
             for w in adj[v]:
@@ -198,6 +195,7 @@ def _brandes(
                 elif dw == dv:
                     sigma[w] += sv
         delta = [0.0] * n
+        tot = 0
         for w in reversed(order):
             dw = dist[w]
             coeff = (1.0 + delta[w]) / sigma[w]
@@ -209,7 +207,8 @@ def _brandes(
                 bc[w] += delta[w]
                 dsum[w] += dw
                 dcnt[w] += 1
-        own[s] = sum(dist[v] for v in order)
+                tot += dw
+        own[s] = tot
         for v in order:
             dist[v] = -1
     return bc, own, dsum, dcnt
