@@ -88,3 +88,23 @@ def test_readme_documents_every_command():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for name in load_all_commands():
         assert f"`{name}" in readme, f"README does not document `{name}`"
+
+
+def test_unexpected_exception_is_one_line_not_a_traceback(monkeypatch, capsys, tmp_path):
+    import pytest
+
+    import conceptmap.analysis as analysis
+    from conceptmap.cli import main
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(analysis, "map_stats", boom)
+    monkeypatch.delenv("CONCEPTMAP_DEBUG", raising=False)
+    monkeypatch.setattr("sys.argv", ["conceptmap", "stats", str(SEED_MAP)])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 3
+    err = capsys.readouterr().err
+    assert err.startswith("conceptmap: internal error: RuntimeError: simulated bug")
+    assert "Traceback" not in err
