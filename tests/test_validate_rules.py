@@ -254,3 +254,19 @@ def test_ambiguous_name_is_a_warning_not_a_guess():
     text = "| Concept | Connections |\n|---|---|\n| Concept | 1 |\n"
     found = [f for f in _run(cmap, text).findings if f.severity != "info"]
     assert [(f.rule, f.severity, f.line) for f in found] == [("ambiguous-concept", "warning", 3)]
+
+
+def test_slash_compound_of_two_concepts_is_split_not_matched_to_an_alternative():
+    from conceptmap import parse_map
+    from conceptmap.validate.names import NameMatcher
+
+    cmap = parse_map(
+        "flowchart LR\n  E[Encoder] --> D[Decoder]\n  T[T5 / Encoder-Decoder] --> E\n"
+        "  R[RoPE / ALiBi]\n",
+        path="n.mmd",
+    )
+    m = NameMatcher(cmap)
+    both = m.resolve("Encoder/Decoder")
+    assert both.id is None and both.candidates == ("D", "E")
+    assert m.resolve("RoPE / ALiBi").id == "R"  # a label with a slash still matches itself
+    assert m.resolve("Encoder-Decoder").id == "T"

@@ -196,6 +196,16 @@ class NameMatcher:
 
     def _resolve(self, name: str) -> Match:
         text = _MARKUP_RE.sub("", name).strip()
+        if not self._exact(norm(text)):
+            # "Encoder/Decoder" names two concepts when both halves are concepts, even if a
+            # label such as "T5 / Encoder-Decoder" has a matching alternative: no id, so
+            # callers split the compound.
+            parts = split_compound(text)
+            if len(parts) > 1:
+                exact = [self._exact(norm(p)) for p in parts]
+                ids = sorted({x[0] for x in exact if len(x) == 1})
+                if all(len(x) == 1 for x in exact) and len(ids) == len(parts):
+                    return Match(name=name, candidates=tuple(ids), how="compound")
         found, how = self._steps(text)
         if not found:
             bare = _PAREN_RE.sub("", text).strip()
