@@ -149,7 +149,11 @@ def index_markdown(
         )
     )
     if combined is not None:
-        what = f"{shared} concepts shared between maps" if shared is not None else "shared concepts"
+        what = (
+            f"{shared} concept{'' if shared == 1 else 's'} shared between maps"
+            if shared is not None
+            else "shared concepts"
+        )
         out.append(
             f"**[Combined knowledge graph]({combined}/{link})** – all maps merged by concept "
             f"label; {what}."
