@@ -13,6 +13,8 @@
   // Very large maps draw links as "haystack" lines (no arrow heads): the fastest edges
   // Cytoscape has; at that zoom level arrow heads are not visible anyway.
   var huge = data.concepts.length > 2000;
+  // Small maps are shown whole in a small frame: bigger type keeps labels readable.
+  var small = data.concepts.length <= 60;
   var byId = {};
 
   function el(tag, cls, text) {
@@ -73,7 +75,7 @@
     { selector: "node.concept", style: {
       "shape": "ellipse", "width": "data(size)", "height": "data(size)",
       "background-color": "data(color)", "border-color": "data(border)", "border-width": 2,
-      "label": "data(label)", "font-size": large ? 12 : 15, "color": "#1f2933",
+      "label": "data(label)", "font-size": large ? 12 : small ? 19 : 15, "color": "#1f2933",
       "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
       "text-wrap": "wrap", "text-max-width": large ? "140px" : "160px",
       "text-background-color": "#ffffff", "text-background-opacity": 0.8,
@@ -83,7 +85,7 @@
     { selector: "node.subgraph", style: {
       "shape": "round-rectangle", "background-color": "#eef2f7", "background-opacity": 0.75,
       "border-color": "#9aa5b1", "border-width": 1.5, "padding": "22px",
-      "label": "data(label)", "font-size": large ? 14 : 17, "font-weight": "bold", "color": "#334e68",
+      "label": "data(label)", "font-size": large ? 14 : small ? 20 : 17, "font-weight": "bold", "color": "#334e68",
       "text-valign": "top", "text-halign": "center", "text-margin-y": -4,
       "text-wrap": "wrap", "text-max-width": "260px",
       "min-zoomed-font-size": large ? 7 : 0
@@ -97,7 +99,7 @@
     { selector: "edge", style: {
       "width": 1.6, "line-color": "#90a4ae", "curve-style": huge ? "haystack" : large ? "straight" : "bezier",
       "target-arrow-color": "#90a4ae", "source-arrow-color": "#90a4ae",
-      "arrow-scale": 1.1, "label": "data(label)", "font-size": large ? 10 : 12, "color": "#52606d",
+      "arrow-scale": 1.1, "label": "data(label)", "font-size": large ? 10 : small ? 14 : 12, "color": "#52606d",
       "text-background-color": "#ffffff", "text-background-opacity": 0.85,
       "text-background-padding": "1px", "text-wrap": "wrap", "text-max-width": "120px",
       "min-zoomed-font-size": large ? 10 : 0
