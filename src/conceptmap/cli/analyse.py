@@ -66,6 +66,13 @@ def _dump(model: Any) -> Any:
     return model.model_dump(mode="json")
 
 
+def _emit_json_top(model: Any, field: str, count: int) -> None:
+    """Print *model* as JSON with its list *field* cut to the first *count* items (--top)."""
+    data = _dump(model)
+    data[field] = data[field][:count]
+    emit_json(data)
+
+
 def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.4f}"
 
@@ -119,9 +126,7 @@ def centrality_cmd(
     result = centrality(load_map(file, block), seed=seed, measure=measure)
     rows = result.concepts[:top] if top else result.concepts
     if fmt == "json":
-        data = _dump(result)
-        data["concepts"] = data["concepts"][: len(rows)]
-        emit_json(data)
+        _emit_json_top(result, "concepts", len(rows))
         return
     width = max((len(c.label.replace("\n", " ")) for c in rows), default=7)
     width = min(max(width, 7), 40)
@@ -169,9 +174,7 @@ def clusters_cmd(
     r = clusters(cmap, method=method, seed=seed, resolution=resolution)
     shown = r.clusters[:top] if top else r.clusters
     if fmt == "json":
-        data = _dump(r)
-        data["clusters"] = data["clusters"][: len(shown)]
-        emit_json(data)
+        _emit_json_top(r, "clusters", len(shown))
         return
     click.echo(f"{len(r.clusters)} clusters ({r.method}, seed {r.seed}, resolution {r.resolution})")
     for c in shown:
@@ -220,9 +223,7 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     r = bridges(cmap)
     connectors = r.connectors[:top] if top else r.connectors
     if fmt == "json":
-        data = _dump(r)
-        data["connectors"] = data["connectors"][: len(connectors)]
-        emit_json(data)
+        _emit_json_top(r, "connectors", len(connectors))
         return
     arts = ", ".join(f"{a.label} ({a.id})" for a in r.articulation_points) or "none"
     click.echo(f"articulation points: {arts}")
@@ -327,9 +328,7 @@ def prereqs_cmd(
     r = prerequisites(cmap, t, relations=_vocab(relations_file))
     steps = r.steps[:top] if top else r.steps
     if fmt == "json":
-        data = _dump(r)
-        data["steps"] = data["steps"][: len(steps)]
-        emit_json(data)
+        _emit_json_top(r, "steps", len(steps))
         return
     if not r.steps:
         click.echo(f"{cmap.label_of(t)} has no prerequisites in this map")
@@ -359,9 +358,7 @@ def order_cmd(
     r = learning_order(load_map(file, block), relations=_vocab(relations_file))
     steps = r.steps[:top] if top else r.steps
     if fmt == "json":
-        data = _dump(r)
-        data["steps"] = data["steps"][: len(steps)]
-        emit_json(data)
+        _emit_json_top(r, "steps", len(steps))
         return
     for s in steps:
         after = f"  after {', '.join(sorted({_other(v, s.id) for v in s.via}))}" if s.via else ""
@@ -391,9 +388,7 @@ def quality_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     q = quality(load_map(file, block))
     phrases = q.phrases[:top] if top else q.phrases
     if fmt == "json":
-        data = _dump(q)
-        data["phrases"] = data["phrases"][: len(phrases)]
-        emit_json(data)
+        _emit_json_top(q, "phrases", len(phrases))
         return
     click.echo(f"score: {q.score}")
     click.echo(f"  propositions (labelled links): {q.propositions}")
