@@ -22,6 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from conceptmap.analysis.centrality import tier_for
+from conceptmap.analysis.clusters import clusters
+from conceptmap.analysis.relations import RelationVocabulary, default_relations
+from conceptmap.analysis.stats import _degrees
 from conceptmap.validate.claims import Claim
 from conceptmap.validate.findings import Finding, Severity
 from conceptmap.validate.names import Match, NameMatcher, split_compound
@@ -34,8 +38,8 @@ __all__ = ["RULES", "Context", "Rule", "connections", "phrase_key"]
 
 # -- shared computations ----------------------------------------------------------------------
 def connections(cmap: ConceptMap) -> dict[str, int]:
-    """Each concept's "connections": relationships touching it, parallel ones included,
-    a self-loop counting twice, invisible ``~~~`` links excluded.
+    """Each concept's "connections": its degree as the analysers count it (relationships
+    touching it, parallel ones included, a self-loop twice, invisible ``~~~`` links excluded).
 
     >>> from conceptmap.model import Concept, ConceptMap, Relationship
     >>> cmap = ConceptMap(concepts=(Concept(id="A", label="A"), Concept(id="B", label="B")),
@@ -43,14 +47,8 @@ def connections(cmap: ConceptMap) -> dict[str, int]:
     >>> connections(cmap)
     {'A': 1, 'B': 1}
     """
-    deg = dict.fromkeys((c.id for c in cmap.concepts), 0)
-    for r in cmap.relationships:
-        if r.stroke == "invisible":
-            continue
-        for end in (r.source, r.target):
-            if end in deg:
-                deg[end] += 1
-    return deg
+    indeg, outdeg = _degrees(cmap)
+    return {c.id: indeg[c.id] + outdeg[c.id] for c in cmap.concepts}
 
 
 def phrase_key(text: str | None) -> str:
@@ -70,18 +68,6 @@ def phrase_key(text: str | None) -> str:
 _KIND_PHRASES = {
     "has-part": {"has part", "ha part", "contain", "part", "consist of", "include", "compose"},
 }
-
-
-def _analysis(name: str) -> Callable[..., Any] | None:
-    """An analyser from :mod:`conceptmap.analysis`, or None while it does not exist."""
-    try:
-        import importlib
-
-        mod = importlib.import_module("conceptmap.analysis")
-        fn = getattr(mod, name, None)
-        return fn if callable(fn) else None
-    except Exception:  # pragma: no cover - analysis package missing or broken
-        return None
 
 
 def _signature(token: str) -> str:
@@ -119,15 +105,10 @@ class Context:
         return [r for r in self.cmap.relationships if r.stroke != "invisible"]
 
     @cached_property
-    def tiers(self) -> dict[str, str] | None:
-        fn = _analysis("centrality")
-        if fn is None:
-            return None
-        try:
-            result = fn(self.cmap)
-            return {c.id: c.tier for c in result.concepts}
-        except Exception:
-            return None
+    def tiers(self) -> dict[str, str]:
+        # Tiers depend on degree alone (tier_for); no need for the full centrality.
+        top = max(self.degree.values(), default=0)
+        return {cid: tier_for(d, top) for cid, d in self.degree.items()}
 
     @cached_property
     def undirected(self) -> nx.Graph:
@@ -136,29 +117,12 @@ class Context:
         return undirected(self.cmap)
 
     @cached_property
-    def vocabulary(self) -> Any:
-        if self.relations is not None:
-            return self.relations
-        fn = _analysis("default_relations")
-        if fn is None:
-            return None
-        try:
-            return fn()
-        except Exception:
-            return None
+    def vocabulary(self) -> RelationVocabulary:
+        return self.relations if self.relations is not None else default_relations()
 
     def prerequisite_first(self, r: Relationship) -> str | None:
         """The end of *r* learned first, when the vocabulary knows the phrase."""
-        voc = self.vocabulary
-        if voc is None or not hasattr(voc, "prerequisite_end"):
-            return None
-        try:
-            try:
-                end, known = voc.prerequisite_end(r.label, r.kind)
-            except TypeError:  # a vocabulary that only takes the label
-                end, known = voc.prerequisite_end(r.label or r.kind)
-        except Exception:
-            return None
+        end, known = self.vocabulary.prerequisite_end(r.label, r.kind)
         if not known:
             return None
         return r.source if end == "source" else r.target
@@ -358,8 +322,6 @@ def _recase(word: str, like: str) -> str:
 
 def _centrality_tier(rule: Rule, ctx: Context) -> Iterator[Finding]:
     tiers = ctx.tiers
-    if tiers is None:
-        return  # the analysers' tiers are not available: no guessing
     for c in ctx.by_kind("tier"):
         ids = _subject_ids(ctx, c)
         if not ids:
@@ -434,15 +396,11 @@ def _bridge_concept(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 def _cluster_claim(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    fn = _analysis("clusters")
     claims = ctx.by_kind("cluster")
-    if fn is None or not claims:
+    if not claims:
         return
-    try:
-        result = fn(ctx.cmap)
-        where = {m: cl.id for cl in result.clusters for m in cl.members}
-    except Exception:
-        return
+    result = clusters(ctx.cmap)
+    where = {m: cl.id for cl in result.clusters for m in cl.members}
     for c in claims:
         ids = [m.id for m in map(ctx.resolve, c.subjects) if m.id is not None]
         found = sorted({where[i] for i in ids if i in where})
