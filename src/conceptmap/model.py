@@ -32,6 +32,7 @@ __all__ = [
     "Relationship",
     "Stroke",
     "Subgraph",
+    "auto_edge_id",
 ]
 
 Stroke = Literal["normal", "thick", "dotted", "invisible"]
@@ -147,6 +148,18 @@ class ConceptMap(_Frozen):
     def to_json(self, *, indent: int | None = 2) -> str:
         """The public JSON form (the output of ``conceptmap parse --format json``)."""
         return self.model_dump_json(indent=indent)
+
+
+def auto_edge_id(source: str, target: str, existing: int) -> str:
+    """mermaid-js's id for a link written without one: ``L_<src>_<dst>_<n>``.
+
+    *existing* is how many links between the pair came before; the first gets ``_0``, a
+    later one ``existing + 1`` (there is no ``_1``).
+
+    >>> auto_edge_id("A", "B", 0), auto_edge_id("A", "B", 1)
+    ('L_A_B_0', 'L_A_B_2')
+    """
+    return f"L_{source}_{target}_{existing + 1 if existing else 0}"
 
 
 _FIELDS_SETS: dict[type, set[str]] = {}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conceptmap.errors import Diagnostic, MapSyntaxError
-from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph, trusted
+from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph, auto_edge_id, trusted
 from conceptmap.parse.legend import kind_of
 from conceptmap.parse.shapes import is_valid_shape
 
@@ -615,7 +615,7 @@ class _FlowParser:
             key = (id1, id2)
             count = pair_count.get(key, 0)
             pair_count[key] = count + 1
-            edge_id = f"L_{id1}_{id2}_{count + 1 if count else 0}"
+            edge_id = auto_edge_id(id1, id2, count)
             if edge_id not in edge_by_id:
                 edge_by_id[edge_id] = len(edges)
             edges.append(
@@ -1223,7 +1223,7 @@ class _FlowParser:
         if eid is not None and eid not in self.edge_by_id:
             edge_id, user = eid, True
         else:
-            edge_id = f"L_{s}_{t}_{count + 1 if count else 0}"
+            edge_id = auto_edge_id(s, t, count)
             user = False
         edges = self.edges
         if edge_id not in self.edge_by_id:

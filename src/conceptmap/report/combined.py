@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
+from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph, auto_edge_id
 from conceptmap.report.build import CombinedSection, SharedConcept
 
 __all__ = ["CombinedConcept", "CombinedGraph", "combine_maps", "combined_section", "label_key"]
@@ -192,7 +192,7 @@ def combine_maps(
             per_pair[(src, dst)] = n + 1
             rels.append(
                 Relationship(
-                    id=f"L_{src}_{dst}_{n}",
+                    id=auto_edge_id(src, dst, n),
                     source=src,
                     target=dst,
                     label=r.label,
