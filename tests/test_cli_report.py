@@ -230,3 +230,45 @@ def test_no_maps_here_is_a_usage_error(tmp_path, monkeypatch):
     result = _run()
     assert result.exit_code == 2
     assert "no maps/ folder" in result.stderr
+
+
+def _run_with_stderr(args: list[str], *, tty: bool, cwd: Path) -> str:
+    """Run the real console script with stderr on a pseudo-terminal (or a pipe)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    exe = [sys.executable, "-m", "conceptmap", *args]
+    if not tty:
+        return subprocess.run(exe, cwd=cwd, capture_output=True, text=True).stderr
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(exe, cwd=cwd, stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    for name in ("a", "b"):
+        (maps / f"{name}.md").write_text(
+            f"# {name}\n\n```mermaid\ngraph LR\n  X{name} --> Y\n```\n"
+        )
+    on_tty = _run_with_stderr(["report", "maps", "-o", "out1"], tty=True, cwd=tmp_path)
+    assert "Reporting" in on_tty and "%" in on_tty
+    piped = _run_with_stderr(["report", "maps", "-o", "out2"], tty=False, cwd=tmp_path)
+    assert "Reporting" not in piped
+    quiet = _run_with_stderr(["report", "maps", "-o", "out3", "-q"], tty=True, cwd=tmp_path)
+    assert "Reporting" not in quiet

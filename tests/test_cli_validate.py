@@ -167,3 +167,28 @@ def test_config_file(notes):
 def test_help_has_an_example():
     r = CliRunner().invoke(cli, ["validate", "--help"])
     assert r.exit_code == 0 and "conceptmap validate maps/" in r.output
+
+
+def test_pre_commit_hooks_run_real_commands(tmp_path):
+    """Every hook in .pre-commit-hooks.yaml is a `conceptmap` command line that works."""
+    import shlex
+
+    import yaml
+    from click.testing import CliRunner
+
+    from conceptmap.cli import cli
+
+    root = Path(__file__).resolve().parent.parent
+    hooks = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {h["id"] for h in hooks} == {"conceptmap-validate", "conceptmap-validate-fix"}
+    for hook in hooks:
+        argv = shlex.split(hook["entry"])
+        assert argv[0] == "conceptmap"
+        # pre-commit appends the staged file names; use copies of the seed map.
+        target = tmp_path / hook["id"] / "transformers.md"
+        target.parent.mkdir()
+        shutil.copy(root / "maps" / "transformers.md", target)
+        result = CliRunner().invoke(cli, [*argv[1:], str(target)])
+        assert result.exit_code == 1, result.output  # the seed's stale claims fail the hook
+        fixed = "**Total Concepts:** 28" in target.read_text(encoding="utf-8")
+        assert fixed == ("--fix" in argv)  # only the -fix hook rewrites the file
