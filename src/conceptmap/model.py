@@ -82,11 +82,6 @@ class Relationship(_Frozen):
     styles: tuple[str, ...] = Field((), description="CSS declarations from `linkStyle`.")
     user_id: bool = Field(False, description="True when the id was written by the author.")
 
-    @property
-    def directed(self) -> bool:
-        """True when exactly one end carries a marker (a one-way link)."""
-        return self.head != "none" and self.tail == "none"
-
 
 class Subgraph(_Frozen):
     """A Mermaid ``subgraph`` block: the author's own grouping of concepts."""

@@ -199,9 +199,6 @@ class RelationVocabulary:
     def merged(self, phrases: Mapping[str, End]) -> RelationVocabulary:
         return RelationVocabulary({**self.phrases, **phrases}, default=self.default)
 
-    def to_dict(self) -> dict[str, End]:
-        return dict(sorted(self.phrases.items()))
-
 
 def _build(target_first: Iterable[str], source_first: Iterable[str]) -> dict[str, End]:
     out: dict[str, End] = {}

@@ -25,13 +25,9 @@ from conceptmap.analysis.results import (
 from conceptmap.model import trusted
 
 if TYPE_CHECKING:
-    from conceptmap.model import ConceptMap, Relationship
+    from conceptmap.model import ConceptMap
 
 __all__ = ["map_stats"]
-
-
-def _visible(cmap: ConceptMap) -> list[Relationship]:
-    return [r for r in cmap.relationships if r.stroke != "invisible"]
 
 
 def _degrees(cmap: ConceptMap) -> tuple[dict[str, int], dict[str, int]]:

@@ -73,10 +73,6 @@ def _emit_json_top(model: Any, field: str, count: int) -> None:
     emit_json(data)
 
 
-def _fmt(x: float | None) -> str:
-    return "-" if x is None else f"{x:.4f}"
-
-
 def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     """``Encoder --uses--> Self-Attention`` (labels when the map is given, else ids)."""
     name = cmap.label_of if cmap is not None else str
