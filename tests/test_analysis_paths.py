@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _analysis_maps import build, seed_map
 from conceptmap.analysis import (
@@ -183,3 +185,107 @@ def test_names_ignore_punctuation_as_a_last_resort():
     cmap = parse_map("flowchart LR\n  C{Gamma?} --> R[RoPE / ALiBi]\n", path="n.mmd")
     assert resolve_concept(cmap, "gamma") == "C"
     assert resolve_concept(cmap, "rope alibi") == "R"
+
+
+# -- the route search against networkx on random maps ------------------------------------
+_LABELS = ("uses", "extended by", "relates to", None, "type of", "enables")
+_KINDS = ("primary", "secondary", "has-part", "plain")
+
+
+@given(
+    edges=st.lists(
+        st.tuples(
+            st.integers(0, 9),
+            st.integers(0, 9),
+            st.sampled_from(_LABELS),
+            st.sampled_from(_KINDS),
+            st.booleans(),
+        ),
+        max_size=30,
+    ),
+    start=st.integers(0, 9),
+    goal=st.integers(0, 9),
+    any_direction=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_route_is_a_cheapest_one(edges, start, goal, any_direction):
+    """The bidirectional search finds a valid route of networkx's cheapest cost."""
+    _check_route(edges, start, goal, any_direction)
+
+
+def test_route_is_a_cheapest_one_on_many_random_maps():
+    """Denser maps than Hypothesis draws: a search stopping at its first meeting fails here."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(1500):
+        edges = [
+            (rng.randrange(10), rng.randrange(10), rng.choice(_LABELS), rng.choice(_KINDS),
+             rng.random() < 0.1)
+            for _ in range(rng.randrange(5, 31))
+        ]  # fmt: skip
+        _check_route(edges, rng.randrange(10), rng.randrange(10), rng.random() < 0.5)
+
+
+def test_route_prefers_two_cheap_steps_over_one_dear_one():
+    cmap = build(
+        """
+        A -.->|uses| B
+        A ==>|enables| C
+        C ==>|enables| B
+        """
+    )
+    r = learning_path(cmap, "A", "B", any_direction=True)
+    assert r.cost == 2.0  # not 4.0: against a secondary relationship
+    assert [s.to_id for s in r.steps] == ["C", "B"]
+
+
+def _check_route(edges, start, goal, any_direction):
+    import networkx as nx
+
+    from conceptmap.analysis.paths import _AGAINST_FACTOR, _OTHER_COST, KIND_COST
+    from conceptmap.analysis.relations import default_relations
+    from conceptmap.model import Concept, ConceptMap, Relationship
+
+    rels = tuple(
+        Relationship(id=f"e{k}", source=f"C{a}", target=f"C{b}", label=label, kind=kind,
+                     stroke="invisible" if hidden else "normal")
+        for k, (a, b, label, kind, hidden) in enumerate(edges)
+    )  # fmt: skip
+    cmap = ConceptMap(concepts=tuple(Concept(id=f"C{i}", label=f"C{i}") for i in range(10)),
+                      relationships=rels)  # fmt: skip
+    steps = nx.DiGraph()  # independent model of the allowed steps and their costs
+    steps.add_nodes_from(f"C{i}" for i in range(10))
+    vocab = default_relations()
+
+    def add(u, v, w):
+        if not steps.has_edge(u, v) or steps[u][v]["weight"] > w:
+            steps.add_edge(u, v, weight=w)
+
+    for r in rels:
+        if r.stroke == "invisible" or r.source == r.target:
+            continue
+        end, _known = vocab.prerequisite_end(r.label, r.kind)
+        before, after = (r.source, r.target) if end == "source" else (r.target, r.source)
+        cost = KIND_COST.get(r.kind, _OTHER_COST)
+        add(before, after, cost)
+        if any_direction:
+            add(after, before, cost * _AGAINST_FACTOR)
+    a, b = f"C{start}", f"C{goal}"
+    result = learning_path(cmap, a, b, any_direction=any_direction)
+    if not nx.has_path(steps, a, b):
+        assert not result.found
+        return
+    assert result.found
+    expected = nx.dijkstra_path_length(steps, a, b)
+    assert result.cost == pytest.approx(expected)
+    assert sum(s.cost for s in result.steps) == pytest.approx(expected)
+    here = a
+    for s in result.steps:  # a connected walk from a to b over real relationships
+        assert s.from_id == here
+        assert {s.relationship.source, s.relationship.target} == {s.from_id, s.to_id}
+        here = s.to_id
+    assert here == b
+    # same input, same route
+    again = learning_path(cmap, a, b, any_direction=any_direction)
+    assert [s.relationship.id for s in again.steps] == [s.relationship.id for s in result.steps]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conceptmap import InputError, MapSyntaxError, parse_document, parse_map
 from conceptmap.parse.markdown import find_mermaid_blocks
@@ -112,3 +114,30 @@ def test_seed_map_true_figures(seed_text):
     assert deg == 7
     assert m.concept_by_id["SELFATTN"].subgraph == "Attention"
     assert m.subgraph_by_id["Training"].title == "Training & Scaling"
+
+
+# -- markdown-it's line markers, computed a line at a time --------------------------------
+_MD_TEXT = st.text(alphabet=" \t\nab>-*1.`~#", max_size=80)
+
+
+def _markers(state):
+    return (state.bMarks, state.eMarks, state.tShift, state.sCount, state.bsCount,
+            state.lineMax)  # fmt: skip
+
+
+@given(_MD_TEXT)
+@settings(max_examples=500, deadline=None)
+def test_line_marks_equal_markdown_its_own(text):
+    """The fast markers are markdown-it's: a change upstream fails here, not in users' maps."""
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block.state_block import StateBlock
+
+    from conceptmap.parse.markdown import _LineMarks, _md
+
+    if not text:
+        return
+    ours = _LineMarks(text, _md, {}, [])
+    theirs = StateBlock(text, _md, {}, [])
+    assert _markers(ours) == _markers(theirs)
+    plain = MarkdownIt("commonmark")
+    assert [t.as_dict() for t in _md.parse(text)] == [t.as_dict() for t in plain.parse(text)]

@@ -19,9 +19,10 @@ the target), then the highest degree, then id; ``learning_order`` takes the lowe
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict, deque
+from collections import deque
 from typing import TYPE_CHECKING
 
+from conceptmap._gc import gc_paused
 from conceptmap.analysis.relations import RelationVocabulary, default_relations, normalize_label
 from conceptmap.analysis.results import (
     Assumption,
@@ -56,34 +57,61 @@ class _Learning:
         vocab = relations or default_relations()
         self.cmap = cmap
         self.rels: list[Relationship] = list(cmap.relationships)
-        self.succ: _Adj = defaultdict(list)
-        self.pred: _Adj = defaultdict(list)
+        succ: _Adj = {}
+        pred: _Adj = {}
+        self.succ, self.pred = succ, pred
         self.unknown: dict[str | None, list[int]] = {}
         self.default = vocab.default
-        memo: dict[tuple[str | None, str], tuple[str, bool]] = {}
+        self._refs: dict[int, RelationRef] = {}
+        # Hot loop (130k relationships on big maps): link phrases repeat, so each distinct
+        # (label, kind) is looked up once: (source first?, known?, cost, unknown key).
+        memo: dict[tuple[str | None, str], tuple[bool, bool, float, str | None]] = {}
         for i, r in enumerate(self.rels):
-            if r.stroke == "invisible" or r.source == r.target:
+            d = r.__dict__
+            source, target = d["source"], d["target"]
+            if source == target or d["stroke"] == "invisible":
                 continue
-            memo_key = (r.label, r.kind)
-            hit = memo.get(memo_key)
-            if hit is None:  # link phrases repeat: normalise each distinct one once
-                hit = memo[memo_key] = vocab.prerequisite_end(r.label, r.kind)
-            end, known = hit
+            label, kind = d["label"], d["kind"]
+            hit = memo.get((label, kind))
+            if hit is None:
+                end, known = vocab.prerequisite_end(label, kind)
+                key = normalize_label(label) if label and label.strip() else None
+                cost = KIND_COST.get(kind, _OTHER_COST)
+                hit = memo[(label, kind)] = (end == "source", known, cost, key)
+            source_first, known, cost, key = hit
             if not known:
-                key = normalize_label(r.label) if r.label and r.label.strip() else None
                 self.unknown.setdefault(key, []).append(i)
-            before, after = (r.source, r.target) if end == "source" else (r.target, r.source)
-            cost = KIND_COST.get(r.kind, _OTHER_COST)
-            self.succ[before].append((after, cost, i))
-            self.pred[after].append((before, cost, i))
+            if source_first:
+                before, after = source, target
+            else:
+                before, after = target, source
+            out = succ.get(before)
+            if out is None:
+                succ[before] = [(after, cost, i)]
+            else:
+                out.append((after, cost, i))
+            into = pred.get(after)
+            if into is None:
+                pred[after] = [(before, cost, i)]
+            else:
+                into.append((before, cost, i))
 
     def ref(self, i: int) -> RelationRef:
         # Unvalidated: the values come straight from the (valid) map; 50k steps on big maps.
-        r = self.rels[i]
-        return trusted(
-            RelationRef,
-            {"id": r.id, "source": r.source, "target": r.target, "label": r.label, "kind": r.kind},
-        )
+        ref = self._refs.get(i)
+        if ref is None:
+            d = self.rels[i].__dict__
+            ref = self._refs[i] = trusted(
+                RelationRef,
+                {
+                    "id": d["id"],
+                    "source": d["source"],
+                    "target": d["target"],
+                    "label": d["label"],
+                    "kind": d["kind"],
+                },
+            )
+        return ref
 
     def assumptions(self, used: set[int] | None = None) -> tuple[Assumption, ...]:
         out = []
@@ -185,43 +213,72 @@ def _reach(start: str, adj: _Adj) -> set[str]:
 
 
 def _dijkstra(
-    start: str, goal: str, adj_lists: list[tuple[_Adj, bool, float]]
+    start: str, goal: str, succ: _Adj, pred: _Adj, any_direction: bool
 ) -> tuple[float, list[tuple[str, str, int, bool, float]]] | None:
-    """Cheapest route; each adjacency comes with (follows_order, cost factor)."""
-    dist = {start: 0.0}
-    prev: dict[str, tuple[str, int, bool, float]] = {}
-    heap = [(0.0, start)]
-    done: set[str] = set()
-    while heap:
-        d, v = heapq.heappop(heap)
+    """Cheapest route from *start* to *goal*: bidirectional Dijkstra.
+
+    A step follows a learning edge (its cost) or, with *any_direction*, goes against one
+    (cost x :data:`_AGAINST_FACTOR`). One search grows from *start* over the steps out of
+    a concept, the other from *goal* over the steps into one, always the side with the
+    smaller frontier; they stop when no unexplored route can beat the best meeting found,
+    so a query between two concepts of a big map explores a fraction of it. Ties keep the
+    earlier relationship (lower index), and the first meeting point found, so the route is
+    deterministic. Returns (cost, [(from, to, relationship index, follows order, cost)]).
+    """
+    against = [(pred, False, _AGAINST_FACTOR)] if any_direction else []
+    sides = (
+        ([(succ, True, 1.0), *against], {start: 0.0}, {}, [(0.0, start)], set()),
+        ([(pred, True, 1.0), *[(succ, f, x) for (_a, f, x) in against]], {goal: 0.0}, {},
+         [(0.0, goal)], set()),
+    )  # fmt: skip
+    heappop, heappush = heapq.heappop, heapq.heappush
+    best = float("inf")
+    meet: str | None = None
+    fwd_heap, bwd_heap = sides[0][3], sides[1][3]
+    while fwd_heap and bwd_heap:
+        if fwd_heap[0][0] + bwd_heap[0][0] >= best:
+            break
+        side = 0 if len(fwd_heap) <= len(bwd_heap) else 1
+        adjs, dist, prev, heap, done = sides[side]
+        other = sides[1 - side][1]
+        d, v = heappop(heap)
         if v in done:
             continue
         done.add(v)
-        if v == goal:
-            break
-        for adj, forward, factor in adj_lists:
+        for adj, forward, factor in adjs:
             for w, cost, i in adj.get(v, ()):
-                nd = d + cost * factor
+                c = cost * factor
+                nd = d + c
                 old = dist.get(w)
                 # ties: keep the earlier relationship (lower index), deterministic
                 if old is None or nd < old - 1e-12 or (abs(nd - old) <= 1e-12 and i < prev[w][1]):
                     if w in done:
                         continue
                     dist[w] = nd
-                    prev[w] = (v, i, forward, cost * factor)
-                    heapq.heappush(heap, (nd, w))
-    if goal not in done:
+                    prev[w] = (v, i, forward, c)
+                    heappush(heap, (nd, w))
+                ow = other.get(w)
+                if ow is not None and dist[w] + ow < best - 1e-12:
+                    best, meet = dist[w] + ow, w
+    if meet is None:
         return None
     route = []
-    v = goal
-    while v != start:
-        u, i, forward, c = prev[v]
+    fwd_prev, bwd_prev = sides[0][2], sides[1][2]
+    v = meet
+    while v != start:  # start .. meet, walked back
+        u, i, forward, c = fwd_prev[v]
         route.append((u, v, i, forward, c))
         v = u
     route.reverse()
-    return dist[goal], route
+    u = meet
+    while u != goal:  # meet .. goal: the backward search stored each step's far end
+        w, i, forward, c = bwd_prev[u]
+        route.append((u, w, i, forward, c))
+        u = w
+    return best, route
 
 
+@gc_paused
 def learning_path(
     cmap: ConceptMap,
     start: str,
@@ -261,10 +318,7 @@ def learning_path(
     [('A', 'B', 'uses'), ('B', 'C', 'enables')]
     """
     g = _Learning(cmap, relations)
-    adjs: list[tuple[_Adj, bool, float]] = [(g.succ, True, 1.0)]
-    if any_direction:
-        adjs.append((g.pred, False, _AGAINST_FACTOR))
-    found = _dijkstra(start, goal, adjs) if start != goal else (0.0, [])
+    found = _dijkstra(start, goal, g.succ, g.pred, any_direction) if start != goal else (0.0, [])
     reverse = False
     if found is None or any_direction:
         reverse = goal in _reach(start, g.pred) if start != goal else True
@@ -336,6 +390,7 @@ def _kahn(
     return order, findings
 
 
+@gc_paused
 def prerequisites(
     cmap: ConceptMap, target: str, *, relations: RelationVocabulary | None = None
 ) -> PrereqResult:
@@ -395,6 +450,7 @@ def prerequisites(
     )
 
 
+@gc_paused
 def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = None) -> OrderResult:
     """A learning order for the whole map (its "critical path"), deterministic.
 

@@ -20,12 +20,12 @@ parser resumes at the next line, so one run reports every error of a block.
 from __future__ import annotations
 
 import bisect
-import gc
 import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from conceptmap._gc import gc_paused
 from conceptmap.errors import Diagnostic, MapSyntaxError
 from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph, auto_edge_id, trusted
 from conceptmap.parse.legend import kind_of
@@ -1451,6 +1451,7 @@ def _sanitize_url(url: str) -> str:
     return u
 
 
+@gc_paused
 def parse_flowchart(
     text: str,
     *,
@@ -1470,16 +1471,8 @@ def parse_flowchart(
     >>> [(r.source, r.target) for r in m.relationships]
     [('A', 'B'), ('A', 'C')]
     """
-    # The parser allocates hundreds of thousands of small containers and no cycles; the
-    # cyclic garbage collector would rescan them again and again (30 % of the time).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        p = _FlowParser(text, path, first_line, col_offsets)
-        p.parse()
-        if p.diagnostics:
-            raise MapSyntaxError(p.diagnostics)
-        return p.result(legend, block)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    p = _FlowParser(text, path, first_line, col_offsets)
+    p.parse()
+    if p.diagnostics:
+        raise MapSyntaxError(p.diagnostics)
+    return p.result(legend, block)

@@ -10,9 +10,12 @@ prefixes such as ``> ``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
+from types import MethodType
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.state_block import StateBlock
 
 __all__ = ["MermaidBlock", "find_mermaid_blocks", "first_heading", "scan_markdown"]
 
@@ -24,13 +27,62 @@ class MermaidBlock:
     text: str
     #: 1-based file line of the block's first content line.
     first_line: int
-    #: Per content line: how many characters precede it on the file line (0-based).
+    #: Per content line: how many characters precede it on the file line (0-based);
+    #: empty when none does (a fence outside lists and quotes).
     col_offsets: tuple[int, ...]
     #: 1-based file line of the opening fence.
     fence_line: int
 
 
+class _LineMarks(StateBlock):
+    """markdown-it's block state with its line markers computed a line at a time.
+
+    ``StateBlock.__init__`` walks the source character by character (per line, its
+    leading blanks) in Python: about a second for a 7 MB map whose 230k diagram lines are
+    indented. Here the markers come from ``str.split``/``lstrip`` over whole lines, with
+    the same values (``tests/test_parse_markdown.py`` checks them against markdown-it's
+    own on generated text, so a change upstream shows up as a failing test).
+    """
+
+    def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Any]) -> None:
+        super().__init__("", md, env, tokens)  # every other attribute as upstream sets it
+        self.src = src
+        lines = src.split("\n")
+        # A last piece that is empty or only blanks (no newline after it) is no line.
+        if not lines[-1].strip(" \t"):
+            lines.pop()
+        lengths = [len(line) for line in lines]
+        begins = list(accumulate([n + 1 for n in lengths], initial=0))
+        begins.pop()
+        shifts = [n - len(line.lstrip(" \t")) for n, line in zip(lengths, lines, strict=True)]
+        counts = shifts[:]
+        if "\t" in src:
+            for i, line in enumerate(lines):
+                if "\t" in line[: shifts[i]]:
+                    offset = 0
+                    for ch in line[: shifts[i]]:
+                        offset += 4 - offset % 4 if ch == "\t" else 1
+                    counts[i] = offset
+        length = len(src)
+        self.bMarks = begins + [length]
+        self.eMarks = [b + n for b, n in zip(begins, lengths, strict=True)] + [length]
+        self.tShift = shifts + [0]
+        self.sCount = counts + [0]
+        self.bsCount = [0] * (len(lines) + 1)
+        self.lineMax = len(lines)
+
+
+def _block_parse(self: Any, src: str, md: MarkdownIt, env: Any, out: list[Any]) -> Any:
+    """``ParserBlock.parse`` with :class:`_LineMarks` as its state."""
+    if not src:
+        return None
+    state = _LineMarks(src, md, env, out)
+    self.tokenize(state, state.line, state.lineMax)
+    return state.tokens
+
+
 _md = MarkdownIt("commonmark")
+_md.block.parse = MethodType(_block_parse, _md.block)  # type: ignore[method-assign]
 
 
 def _tokens(text: str):  # type: ignore[no-untyped-def]
@@ -57,11 +109,13 @@ def scan_markdown(text: str) -> tuple[list[MermaidBlock], str | None]:
         content_lines = tok.content.split("\n")
         if content_lines and content_lines[-1] == "":
             content_lines.pop()
-        offsets = []
-        for i, cl in enumerate(content_lines):
-            idx = fence_line0 + 1 + i
-            src = lines[idx].rstrip("\r") if idx < len(lines) else ""
-            offsets.append(len(src) - len(cl) if cl and src.endswith(cl) else 0)
+        first = fence_line0 + 1
+        offsets: list[int] = []
+        if lines[first : first + len(content_lines)] != content_lines:  # inside a container
+            for i, cl in enumerate(content_lines):
+                idx = first + i
+                src = lines[idx].rstrip("\r") if idx < len(lines) else ""
+                offsets.append(len(src) - len(cl) if cl and src.endswith(cl) else 0)
         blocks.append(
             MermaidBlock(
                 text=tok.content,
