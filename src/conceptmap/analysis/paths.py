@@ -113,10 +113,20 @@ class _Learning:
             )
         return ref
 
-    def assumptions(self, used: set[int] | None = None) -> tuple[Assumption, ...]:
+    def assumptions(
+        self, used: set[int] | None = None, *, within: set[str] | None = None
+    ) -> tuple[Assumption, ...]:
+        """Unknown link phrases: of the relationships *used*, or of those with both ends
+        *within* a set of concepts, or (neither given) of all."""
         out = []
+        rels = self.rels
         for label, idx in self.unknown.items():
-            ids = [i for i in idx if used is None or i in used]
+            if used is not None:
+                ids = [i for i in idx if i in used]
+            elif within is not None:
+                ids = [i for i in idx if rels[i].source in within and rels[i].target in within]
+            else:
+                ids = idx
             if ids:
                 out.append(
                     Assumption(
@@ -358,6 +368,10 @@ def learning_path(
     )
 
 
+def _by_id_then_index(edge: tuple[str, float, int]) -> tuple[str, int]:
+    return edge[0], edge[2]
+
+
 def _kahn(
     nodes: set[str],
     g: _Learning,
@@ -368,15 +382,15 @@ def _kahn(
     comp_of = {v: ci for ci, comp in enumerate(sccs) for v in comp}
     members = [sorted(comp, key=lambda v: priority[v]) for comp in sccs]
     indeg = [0] * len(sccs)
-    out_edges: list[set[int]] = [set() for _ in sccs]
+    out_edges: list[list[int]] = [[] for _ in sccs]
+    succ = g.succ
     for v in nodes:
         cv = comp_of[v]
-        for w, _c, _i in g.succ.get(v, ()):
-            if w in nodes:
-                cw = comp_of[w]
-                if cw != cv and cw not in out_edges[cv]:
-                    out_edges[cv].add(cw)
-                    indeg[cw] += 1
+        for w, _c, _i in succ.get(v, ()):
+            cw = comp_of.get(w)
+            if cw is not None and cw != cv:  # parallel links count (and release) once each
+                out_edges[cv].append(cw)
+                indeg[cw] += 1
     heap = [(priority[members[ci][0]], ci) for ci in range(len(sccs)) if indeg[ci] == 0]
     heapq.heapify(heap)
     order: list[str] = []
@@ -415,11 +429,16 @@ def prerequisites(
     depth: dict[str, int] = {target: 0}
     via: dict[str, int] = {}
     queue = deque([target])
+    pred = g.pred
     while queue:
         v = queue.popleft()
-        for u, _c, i in sorted(g.pred.get(v, ()), key=lambda e: (e[0], e[2])):
+        into = pred.get(v, ())
+        if len(into) > 1:
+            into = sorted(into, key=_by_id_then_index)
+        dv = depth[v] + 1
+        for u, _c, i in into:
             if u not in depth:
-                depth[u] = depth[v] + 1
+                depth[u] = dv
                 via[u] = i
                 queue.append(u)
     nodes = set(depth)
@@ -444,9 +463,8 @@ def prerequisites(
                 },
             )
         )
-    used = {i for v in nodes for (w, _c, i) in g.succ.get(v, ()) if w in nodes}
     return PrereqResult(
-        target=target, steps=tuple(steps), assumptions=g.assumptions(used), cycles=cycles
+        target=target, steps=tuple(steps), assumptions=g.assumptions(within=nodes), cycles=cycles
     )
 
 
