@@ -135,26 +135,40 @@ def _expected(formats: tuple[str, ...], svg: bool) -> list[str]:
 
 
 def _write_outputs(
-    folder: Path, cmap: ConceptMap, rep: MapReport, formats: tuple[str, ...], svg_ok: bool
+    folder: Path,
+    cmap: ConceptMap,
+    rep: MapReport,
+    formats: tuple[str, ...],
+    svg_ok: bool,
+    files: dict[str, str],
 ) -> str | None:
-    """Write one map's files; returns a note when the SVG could not be drawn."""
+    """Write one map's files; returns a note when the SVG could not be drawn.
+
+    Every file written is recorded in *files* (name -> SHA-256 of its bytes), the manifest
+    that lets a later run remove exactly these files when the map is gone.
+    """
     from conceptmap.export import ExportError
     from conceptmap.export.dot import render, to_dot
     from conceptmap.export.mermaid import to_mermaid
 
+    def write(name: str, data: str | bytes) -> None:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        write_atomic(folder / name, raw)
+        files[name] = _sha(raw)
+
     metrics, groups = _metrics(rep)
     note = None
     if "json" in formats:
-        write_atomic(folder / "report.json", rep.model_dump_json(indent=2) + "\n")
+        write("report.json", rep.model_dump_json(indent=2) + "\n")
     if "md" in formats:
-        write_atomic(folder / "report.md", report_markdown(rep))
+        write("report.md", report_markdown(rep))
     if "mermaid" in formats:
-        write_atomic(folder / "map.mmd", to_mermaid(cmap))
+        write("map.mmd", to_mermaid(cmap))
     dot_text = None
     if {"dot", "svg", "html"} & set(formats):
         dot_text = to_dot(cmap, metrics=metrics)
     if "dot" in formats and dot_text is not None:
-        write_atomic(folder / "map.dot", dot_text)
+        write("map.dot", dot_text)
     svg: bytes | None = None
     if svg_ok and dot_text is not None and ({"svg", "html"} & set(formats)):
         try:
@@ -162,12 +176,12 @@ def _write_outputs(
         except ExportError as exc:
             note = f"no SVG: {exc}"
     if "svg" in formats and svg is not None:
-        write_atomic(folder / "map.svg", svg)
+        write("map.svg", svg)
     if "html" in formats:
         from conceptmap.export.html import layout_positions, to_html
 
         graph = to_html(cmap, metrics=metrics, groups=groups, positions=layout_positions(cmap))
-        write_atomic(folder / "report.html", report_html(rep, graph_page=graph, svg=svg))
+        write("report.html", report_html(rep, graph_page=graph, svg=svg))
     return note
 
 
@@ -179,11 +193,108 @@ def _load_cache(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+# Every file name `report` writes into a map's folder; a cache written before manifests
+# existed (no "files" list) is trusted for these names only.
+_OUTPUT_NAMES = (
+    "report.md",
+    "report.html",
+    "report.json",
+    "map.mmd",
+    "map.dot",
+    "map.svg",
+    "concepts.json",
+)
+
+
+def _plain_name(name: object) -> bool:
+    """A folder or file name directly inside its parent (no separators, not . or ..)."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
+    )
+
+
+def _recorded_files(rec: dict[str, Any]) -> dict[str, str | None]:
+    """The files a cache record says `report` wrote (name -> SHA-256, None if unknown)."""
+    files = rec.get("files")
+    if isinstance(files, dict):
+        return {n: h for n, h in files.items() if _plain_name(n) and isinstance(h, str)}
+    return dict.fromkeys(_OUTPUT_NAMES)  # an older cache: only our own file names
+
+
+def _file_sha(p: Path) -> str | None:
+    try:
+        return _sha(p.read_bytes())
+    except OSError:
+        return None
+
+
+def _kept_files(folder: Path, files: dict[str, str | None]) -> dict[str, str]:
+    """The recorded *files* that are still in *folder* exactly as `report` wrote them."""
+    return {
+        n: h
+        for n, h in files.items()
+        if h is not None
+        and (folder / n).is_file()
+        and not (folder / n).is_symlink()
+        and _file_sha(folder / n) == h
+    }
+
+
+def _source_path(out: Path, rec: dict[str, Any]) -> Path | None:
+    """The map file a cache record was made from (None when the record does not say)."""
+    src = rec.get("source")
+    if isinstance(src, str) and src:
+        return (out / src).resolve()
+    entry = rec.get("entry")
+    if "files" not in rec and isinstance(entry, dict) and isinstance(entry.get("path"), str):
+        return Path(entry["path"]).resolve()  # older cache: the path as shown, from the cwd
+    return None
+
+
+def _source_ref(out: Path, path: Path) -> str:
+    """How the cache names a map file: relative to the output folder, with ``/``."""
+    try:
+        return Path(os.path.relpath(path, out)).as_posix()
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return path.as_posix()
+
+
+def _remove_outputs(out: Path, name: str, rec: dict[str, Any]) -> list[str] | None:
+    """Delete the files `report` wrote into OUT/*name*, as its cache record lists them.
+
+    A file is deleted only if it still has the bytes `report` wrote (older caches without
+    hashes: only `report`'s own file names); the folder goes when nothing else is left in it.
+    Returns the names of the files left in place, or None when the record cannot be trusted
+    (a name that is not a plain folder name, a symbolic link).
+    """
+    folder = out / name
+    if not _plain_name(name) or folder.is_symlink():
+        return None
+    if not folder.is_dir():
+        return []
+    for fname, digest in sorted(_recorded_files(rec).items()):
+        p = folder / fname
+        if not p.is_file() or p.is_symlink():
+            continue
+        if digest is None or _file_sha(p) == digest:
+            p.unlink()
+    left = sorted(p.name for p in folder.iterdir())
+    if not left:
+        folder.rmdir()
+    return left
+
+
 def _discover(
     paths: tuple[str, ...], problems: list[str], warnings: list[str]
-) -> tuple[list[_Job], int]:
-    """Maps (one job per flowchart block) with their sibling documents, and failures."""
+) -> tuple[list[_Job], int, set[Path], set[Path]]:
+    """Maps (one job per flowchart block) with their sibling documents, the number of
+    failures, every file looked at, and the files that failed (unreadable, invalid)."""
     files, explicit = _collect(paths)
+    bad: set[Path] = set()
     root = Path(os.path.commonpath([str(f.parent) for f in files])) if files else Path.cwd()
     docs: dict[Path, tuple[Any, Document, str]] = {}
     refs: list[tuple[Path, Any, str]] = []
@@ -194,12 +305,14 @@ def _discover(
         except InputError as exc:
             problems.append(str(exc))
             failed += 1
+            bad.add(p)
             continue
         try:
             docs[p] = (f, parse_document(f.text, path=f.path), _sha(f.raw))
         except MapSyntaxError as exc:
             problems.append(str(exc))
             failed += 1
+            bad.add(p)
         except InputError as exc:
             ref = _map_ref(f.norm)
             if ref is not None:
@@ -207,6 +320,7 @@ def _discover(
             elif p in explicit:
                 problems.append(str(exc))
                 failed += 1
+                bad.add(p)
     siblings: dict[Path, list[tuple[str, str, str]]] = {}
     for p, f, ref in refs:
         target = _resolve_ref(ref, p, docs)
@@ -231,7 +345,7 @@ def _discover(
         )
         for p, b, _ in keys
     ]
-    return jobs, failed
+    return jobs, failed, set(files), bad
 
 
 @cli.command()
@@ -270,8 +384,10 @@ def report(
     map.svg (with Graphviz). OUT/index.md and index.html list every map; OUT/combined/ holds
     the combined knowledge graph of all maps and the concepts they share. Documents with a
     `**Concept Map:**` line (flashcards, notes) are validated against that map. Unchanged
-    maps are skipped (see OUT/.conceptmap-cache.json) unless --force. Exit status: 1 when
-    a map could not be read or has error findings.
+    maps are skipped (see OUT/.conceptmap-cache.json) unless --force. The reports of maps
+    that are gone are removed ("removed stale report: NAME"): only files this command
+    wrote, unchanged since. Exit status: 1 when a map could not be read or has error
+    findings.
 
     \b
     Examples:
@@ -290,15 +406,20 @@ def report(
     svg_ok = shutil.which("dot") is not None
     problems: list[str] = []
     warnings: list[str] = []
-    jobs, failed = _discover(paths, problems, warnings)
+    jobs, failed, scanned, unreadable = _discover(paths, problems, warnings)
 
     options = {"formats": list(fmts), "seed": seed, "graphviz": svg_ok}
     tool = f"conceptmap {__version__}"
     cache_path = out / CACHE_NAME
-    cache = {} if force else _load_cache(cache_path)
+    out_abs = out.resolve()
+    # What earlier runs wrote (whatever their version or options): the manifest of files
+    # this command may delete again. Only an up-to-date cache lets unchanged maps be skipped.
+    recorded = _load_cache(cache_path)
+    cache = {} if force else recorded
     if cache.get("tool") != tool or cache.get("schema_version") != REPORT_SCHEMA_VERSION:
         cache = {}
     old = cache.get("maps", {}) if isinstance(cache.get("maps"), dict) else {}
+    before: dict[str, Any] = recorded["maps"] if isinstance(recorded.get("maps"), dict) else {}
     new_cache: dict[str, Any] = {
         "tool": tool,
         "schema_version": REPORT_SCHEMA_VERSION,
@@ -326,11 +447,19 @@ def report(
             )
         )
         folder = out / job.name
+        source = _source_ref(out_abs, job.path)
         prev = old.get(job.name)
+        # Files of an earlier run that are still exactly as written stay in the manifest
+        # (e.g. report.html after a --format md run), so they are removed with the map.
+        earlier = before.get(job.name)
+        files: dict[str, str] = {}
+        if isinstance(earlier, dict) and isinstance(earlier.get("files"), dict):
+            files = _kept_files(folder, _recorded_files(earlier))
         if (
             isinstance(prev, dict)
             and prev.get("key") == key
-            and all((folder / f).is_file() for f in expected)
+            and isinstance(prev.get("files"), dict)
+            and set(expected) <= set(files)
         ):
             try:
                 entry = IndexEntry.model_validate(prev.get("entry"))
@@ -338,7 +467,7 @@ def report(
                 entry = None
             if entry is not None:
                 entries.append(entry)
-                new_cache["maps"][job.name] = prev
+                new_cache["maps"][job.name] = {**prev, "source": source, "files": files}
                 skipped += 1
                 return
         try:
@@ -348,25 +477,31 @@ def report(
                 block=job.block,
                 seed=seed,
             )
-            note = _write_outputs(folder, job.cmap, rep, fmts, svg_ok)
-        except ConceptMapError as exc:
-            problems.append(str(exc))
-            entries.append(
-                IndexEntry(name=job.name, path=job.display, status="failed", error=str(exc))
-            )
-            failed += 1
-            return
+            note = _write_outputs(folder, job.cmap, rep, fmts, svg_ok, files)
         except Exception as exc:  # one broken map must not stop the others
-            msg = f"{job.display}: internal error: {type(exc).__name__}: {exc}"
+            if isinstance(exc, ConceptMapError):
+                msg = str(exc)
+            else:
+                msg = f"{job.display}: internal error: {type(exc).__name__}: {exc}"
             problems.append(msg)
             entries.append(IndexEntry(name=job.name, path=job.display, status="failed", error=msg))
             failed += 1
+            if files:  # still ours: keep them on record (not for skipping: no key)
+                new_cache["maps"][job.name] = {
+                    "source": source,
+                    "files": dict(sorted(files.items())),
+                }
             return
         if note:
             notes.append(f"{job.display}: {note}")
         entry = index_entry(rep, name=job.name)
         entries.append(entry)
-        new_cache["maps"][job.name] = {"key": key, "entry": entry.model_dump(mode="json")}
+        new_cache["maps"][job.name] = {
+            "key": key,
+            "entry": entry.model_dump(mode="json"),
+            "source": source,
+            "files": dict(sorted(files.items())),
+        }
         written += 1
         v = rep.validation
         lines.append(
@@ -415,23 +550,27 @@ def report(
         )
         folder = out / COMBINED
         prev = cache.get("combined") if isinstance(cache.get("combined"), dict) else None
+        earlier = recorded.get("combined")
+        cfiles: dict[str, str] = {}
+        if isinstance(earlier, dict) and isinstance(earlier.get("files"), dict):
+            cfiles = _kept_files(folder, _recorded_files(earlier))
         if (
             prev
             and prev.get("key") == ckey
-            and all((folder / f).is_file() for f in [*expected, "concepts.json"])
+            and isinstance(prev.get("files"), dict)
+            and {*expected, "concepts.json"} <= set(cfiles)
         ):
             shared_count = int(prev.get("shared", 0))
-            new_cache["combined"] = prev
+            new_cache["combined"] = {**prev, "files": cfiles}
         else:
             graph = combine_maps([(j.name, j.cmap) for j in ok_jobs])
             section = combined_section(graph)
             try:
                 rep = build_report(graph.cmap, seed=seed, combined=section)
-                note = _write_outputs(folder, graph.cmap, rep, fmts, svg_ok)
-                write_atomic(
-                    folder / "concepts.json",
-                    graph.model_dump_json(indent=2, exclude={"cmap"}) + "\n",
-                )
+                note = _write_outputs(folder, graph.cmap, rep, fmts, svg_ok, cfiles)
+                concepts = graph.model_dump_json(indent=2, exclude={"cmap"}) + "\n"
+                write_atomic(folder / "concepts.json", concepts)
+                cfiles["concepts.json"] = _sha(concepts)
             except Exception as exc:  # the per-map reports are still good
                 problems.append(f"combined graph: internal error: {type(exc).__name__}: {exc}")
                 combined_name = None
@@ -439,13 +578,50 @@ def report(
                 if note:
                     notes.append(f"combined graph: {note}")
                 shared_count = len(section.shared)
-                new_cache["combined"] = {"key": ckey, "shared": shared_count}
+                new_cache["combined"] = {
+                    "key": ckey,
+                    "shared": shared_count,
+                    "files": dict(sorted(cfiles.items())),
+                }
                 lines.append(
                     f"combined graph of {len(ok_jobs)} maps -> {folder}/ "
                     f"({len(graph.cmap.concepts)} concepts, {shared_count} shared)"
                 )
 
-    if entries:
+    # Reports of maps that are gone, and a combined graph this run did not make: delete
+    # what earlier runs of this command wrote for them (as their cache records list it).
+    removed: list[str] = []
+    stale: list[tuple[str, dict[str, Any]]] = []
+    for name, rec in sorted(before.items()):
+        if name in new_cache["maps"] or not isinstance(rec, dict):
+            continue
+        src = _source_path(out_abs, rec)
+        if src is None:
+            continue  # a record that names no map file: neither trusted nor kept
+        if src.is_file() and (src not in scanned or src in unreadable):
+            # The map still exists: outside this run's PATHs, or unreadable just now.
+            new_cache["maps"][name] = rec
+            continue
+        stale.append((name, rec))
+    old_combined = recorded.get("combined")
+    if combined_name is None and isinstance(old_combined, dict):
+        stale.append((COMBINED, old_combined))
+    for name, rec in stale:
+        if _plain_name(name) and not (out / name).exists() and not (out / name).is_symlink():
+            continue  # already gone: just forget it
+        left = _remove_outputs(out, name, rec)
+        if left is None:
+            notes.append(f"{out / name}: stale report not removed (not a plain folder)")
+        elif left:
+            removed.append(name)
+            notes.append(
+                f"{out / name}/: kept, it holds files conceptmap did not write "
+                f"(or that changed since): {', '.join(left)}"
+            )
+        else:
+            removed.append(name)
+
+    if entries or removed:
         write_atomic(
             out / "index.md",
             index_markdown(entries, shared=shared_count, combined=combined_name),
@@ -459,6 +635,8 @@ def report(
     if not quiet:
         for line in lines:
             click.echo(line)
+    for name in removed:  # deleting is never silent, even with --quiet
+        click.echo(f"removed stale report: {name}")
     for msg in [*warnings, *notes]:
         click.echo(msg, err=True)
     for msg in problems:
@@ -473,6 +651,8 @@ def report(
         parts.append(f"{skipped} unchanged, skipped")
     if failed:
         parts.append(f"{failed} failed")
+    if removed:
+        parts.append(f"{len(removed)} stale removed")
     summary = f"{total} map{'s' if total != 1 else ''}: " + ", ".join(parts)
     if with_errors:
         summary += f"; {with_errors} with error findings (see the reports)"

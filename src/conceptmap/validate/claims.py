@@ -100,6 +100,9 @@ class Claim(BaseModel):
     relation: str | None = None
     target: str | None = None
     extra: tuple[str, ...] = ()
+    items: tuple[tuple[int, int], ...] = Field(
+        (), description="Lists: (start, end) offsets of each item as written, in order."
+    )
 
 
 @dataclass
@@ -317,6 +320,7 @@ def _item_list(b: _Builder, key: str, val: str, vstart: int, context: str) -> No
         inner, istart = braced.group(1), vstart + 1
         val = val[: braced.end()]
     items = _merge_uncounted(_split_items(inner, istart), inner, istart)
+    spans = tuple((ist, ist + len(item)) for item, ist in items)
     names: list[str] = []
     for idx, (item, ist) in enumerate(items):
         item_core, core_start = _unbold(item, ist)
@@ -350,7 +354,14 @@ def _item_list(b: _Builder, key: str, val: str, vstart: int, context: str) -> No
                 editable=False,
             )
     if key == "ranked" and names:
-        b.add("ranked-list", vstart, vstart + len(val), subjects=tuple(names), context=context)
+        b.add(
+            "ranked-list",
+            vstart,
+            vstart + len(val),
+            subjects=tuple(names),
+            context=context,
+            items=spans,
+        )
     if key == "cluster" and names:
         b.add("cluster", vstart, vstart + len(val), subjects=tuple(names), context=context)
 

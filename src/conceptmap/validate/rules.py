@@ -27,13 +27,13 @@ from conceptmap.analysis.clusters import clusters
 from conceptmap.analysis.relations import RelationVocabulary, default_relations
 from conceptmap.analysis.stats import _degrees
 from conceptmap.validate.claims import Claim
-from conceptmap.validate.findings import Finding, Severity
+from conceptmap.validate.findings import SEVERITIES, Finding, Severity
 from conceptmap.validate.names import Match, NameMatcher, split_compound
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
 
-__all__ = ["RULES", "Context", "Rule", "connections", "phrase_key"]
+__all__ = ["RULES", "Context", "Rule", "connections", "phrase_key", "tier_steps"]
 
 
 # -- shared computations ----------------------------------------------------------------------
@@ -186,15 +186,19 @@ class Rule:
         path: str | None = None,
         line: int | None = None,
         column: int | None = None,
+        severity: Severity | None = None,
     ) -> Finding:
-        """A finding of this rule at *claim* (or at an explicit position)."""
+        """A finding of this rule at *claim* (or at an explicit position); *severity*
+        lowers the rule's own for this finding (never raises it)."""
         fixable = self.fixable and replacement is not None
         if span is None and claim is not None and fixable:
             span = (claim.start, claim.end)
+        if severity is None or SEVERITIES.index(severity) < SEVERITIES.index(self.severity):
+            severity = self.severity
         return Finding(
             rule=self.name,
             code=self.code,
-            severity=self.severity,
+            severity=severity,
             path=path or (claim.path if claim else ""),
             line=line if line is not None else (claim.line if claim else 1),
             column=column if column is not None else (claim.column if claim else 1),
@@ -320,7 +324,20 @@ def _recase(word: str, like: str) -> str:
     return word
 
 
+_TIER_ORDER = ("Low", "Medium", "High", "Critical")
+
+
+def tier_steps(declared: str, actual: str) -> int:
+    """How many tiers apart two tier words are (Low, Medium, High, Critical).
+
+    >>> tier_steps("High", "Critical"), tier_steps("critical", "Low")
+    (1, 3)
+    """
+    return abs(_TIER_ORDER.index(declared.capitalize()) - _TIER_ORDER.index(actual.capitalize()))
+
+
 def _centrality_tier(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    # One tier off is an info note, two or more a warning: see docs/validate-rules.md.
     tiers = ctx.tiers
     for c in ctx.by_kind("tier"):
         ids = _subject_ids(ctx, c)
@@ -337,14 +354,70 @@ def _centrality_tier(rule: Rule, ctx: Context) -> Iterator[Finding]:
         for cid, t in zip(ids, actual, strict=True):
             if t is None or t.lower() == c.value.lower():
                 continue
+            steps = tier_steps(c.value, t)
             yield rule.at(
                 c,
                 f"{ctx.label(cid)} is {t} centrality ({_plural(ctx.degree.get(cid, 0), 'connection')}),"
-                f" not {c.value}",
+                f" not {c.value}"
+                + (" (one tier apart)" if steps == 1 else f" ({steps} tiers apart)"),
                 declared=c.value,
                 actual=t,
                 replacement=fix if c.editable else None,
+                severity="info" if steps <= 1 else None,
             )
+
+
+_LIST_ITEM_RE = re.compile(
+    r"^(?P<name>.+?)(?P<count>\s*\(\s*(?P<n>\d+)(?P<word>\s*connections?)?\s*\))?$", re.I
+)
+
+
+def _ranked_list_fix(
+    ctx: Context, c: Claim, ids: list[str | None], top: list[tuple[str, int]]
+) -> tuple[str, tuple[int, int]] | None:
+    """The "Most connected" list rewritten to the *top* concepts, or None if it cannot be.
+
+    Items keep the document's style: a concept already listed keeps its name as written,
+    a new one gets its diagram label; counts are written as the list writes them
+    (``(7)``, ``(7 connections)``, or none); separators and markup around the list stay.
+    """
+    text = ctx.texts.get(c.path, "")
+    if not text or len(c.items) != len(c.subjects):
+        return None
+    parts = []
+    for (start, end), name in zip(c.items, c.subjects, strict=True):
+        m = _LIST_ITEM_RE.match(text[start:end])
+        if m is None or m.group("name") != name:
+            return None  # markup or a description around the name: not a plain list
+        parts.append(m)
+    counted = [m for m in parts if m.group("count")]
+    if counted and len(counted) != len(parts):
+        return None  # some items counted, some not: no single style to follow
+    seps = [text[a[1] : b[0]] for a, b in zip(c.items, c.items[1:], strict=False)]
+    if len(set(seps)) > 1:
+        return None
+    sep = seps[0] if seps else ", "
+    written: dict[str, str] = {}
+    for name, cid in zip(c.subjects, ids, strict=True):
+        if cid is not None:
+            written.setdefault(cid, name)
+    out = []
+    for cid, d in top:
+        name = written.get(cid, ctx.label(cid))
+        if counted:
+            m = counted[0]
+            count = m.group("count")
+            n0, n1 = m.start("n") - m.end("name"), m.end("n") - m.end("name")
+            count = count[:n0] + str(d) + count[n1:]
+            if m.group("word"):
+                word = m.group("word").rstrip()
+                wstart = count.rfind(word)
+                fixed = word[:-1] if d == 1 and word.endswith("s") else word
+                fixed = fixed + "s" if d != 1 and not fixed.endswith("s") else fixed
+                count = count[:wstart] + fixed + count[wstart + len(word) :]
+            name += count
+        out.append(name)
+    return sep.join(out), (c.items[0][0], c.items[-1][1])
 
 
 def _most_connected(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -361,17 +434,40 @@ def _most_connected(rule: Rule, ctx: Context) -> Iterator[Finding]:
         cutoff = ranked[k - 1][1]
         top = ", ".join(f"{ctx.label(i)} ({d})" for i, d in ranked[:k])
         text = ctx.texts.get(c.path, "")
-        for name, cid in zip(c.subjects, ids, strict=True):
-            if cid is None or ctx.degree[cid] >= cutoff:
-                continue
+        wrong = [
+            (name, cid)
+            for name, cid in zip(c.subjects, ids, strict=True)
+            if cid is not None and ctx.degree[cid] < cutoff
+        ]
+        if not wrong:
+            continue
+        # The right list is well defined only when no concept ties with the last place.
+        fix = None
+        why = ""
+        if k == len(ranked) or ranked[k][1] < cutoff:
+            order = {cid: i for i, cid in enumerate(ids) if cid is not None}
+            chosen = sorted(
+                ranked[:k], key=lambda kv: (-kv[1], order.get(kv[0], k), ctx.label(kv[0]))
+            )
+            fix = _ranked_list_fix(ctx, c, ids, chosen)
+        else:
+            above = [(i, d) for i, d in ranked if d > cutoff]
+            tied = " / ".join(sorted(ctx.label(i) for i, d in ranked if d == cutoff))
+            top = ", ".join([f"{ctx.label(i)} ({d})" for i, d in above])
+            top += f"{' and ' if above else ''}{k - len(above)} of {tied} ({cutoff})"
+            why = "; not fixable: the last place is a tie"
+        for name, cid in wrong:
+            assert cid is not None
             pos = text.find(name, c.start, c.end)
             at = mentions.get((c.path, pos))
             yield rule.at(
                 at or c,
                 f"{ctx.label(cid)} ({_plural(ctx.degree[cid], 'connection')}) is not among the "
-                f"{k} most connected concepts: {top}",
+                f"{k} most connected concepts: {top}{why}",
                 declared=name,
                 actual=top,
+                replacement=fix[0] if fix else None,
+                span=fix[1] if fix else None,
             )
 
 
@@ -909,7 +1005,7 @@ RULES: tuple[Rule, ...] = (
         "most-connected",
         "CM106",
         "warning",
-        False,
+        True,
         "A 'Most connected' list names a concept that is not among the most connected.",
         _most_connected,
     ),
