@@ -150,16 +150,36 @@ class _Learning:
             rel_ids = sorted(
                 {self.rels[i].id for v in comp for (w, _c, i) in self.succ[v] if w in members}
             )
-            names = ", ".join(self.cmap.label_of(v) for v in sorted(comp))
+            concepts = tuple(sorted(comp))
             findings.append(
                 CycleFinding(
-                    concepts=tuple(sorted(comp)),
+                    concepts=concepts,
                     relationships=tuple(rel_ids),
-                    message=f"these concepts are each other's prerequisites: {names}",
+                    message=_cycle_message([self.cmap.label_of(v) for v in concepts[:_NAMED]],
+                                           len(concepts)),
                 )
-            )
+            )  # fmt: skip
         findings.sort(key=lambda f: f.concepts)
         return sccs, tuple(findings)
+
+
+#: A cycle's message names at most this many concepts (``concepts`` lists them all).
+_NAMED = 10
+
+
+def _cycle_message(names: list[str], total: int) -> str:
+    """
+    >>> _cycle_message(["A", "B"], 2)
+    "these concepts are each other's prerequisites: A, B"
+    >>> _cycle_message(["A", "B"], 12_000)
+    "these 12,000 concepts are each other's prerequisites: A, B and 11,998 more"
+    """
+    if total <= len(names):
+        return f"these concepts are each other's prerequisites: {', '.join(names)}"
+    return (
+        f"these {total:,} concepts are each other's prerequisites: {', '.join(names)} "
+        f"and {total - len(names):,} more"
+    )
 
 
 def _tarjan(nodes: set[str], succ: _Adj) -> list[list[str]]:
