@@ -48,6 +48,13 @@ _AGAINST_FACTOR = 2.0
 
 # (neighbour, cost, relationship index)
 _Adj = dict[str, list[tuple[str, float, int]]]
+_Side = tuple[
+    list[tuple[_Adj, bool, float]],
+    dict[str, float],
+    dict[str, tuple[str, int, bool, float]],
+    list[tuple[float, str]],
+    set[str],
+]
 
 
 class _Learning:
@@ -255,8 +262,11 @@ def _dijkstra(
     earlier relationship (lower index), and the first meeting point found, so the route is
     deterministic. Returns (cost, [(from, to, relationship index, follows order, cost)]).
     """
-    against = [(pred, False, _AGAINST_FACTOR)] if any_direction else []
-    sides = (
+    against: list[tuple[_Adj, bool, float]] = (
+        [(pred, False, _AGAINST_FACTOR)] if any_direction else []
+    )
+    # Per side: (adjacencies, distances, how each concept was reached, heap, done)
+    sides: tuple[_Side, _Side] = (
         ([(succ, True, 1.0), *against], {start: 0.0}, {}, [(0.0, start)], set()),
         ([(pred, True, 1.0), *[(succ, f, x) for (_a, f, x) in against]], {goal: 0.0}, {},
          [(0.0, goal)], set()),
@@ -395,7 +405,7 @@ def _by_id_then_index(edge: tuple[str, float, int]) -> tuple[str, int]:
 def _kahn(
     nodes: set[str],
     g: _Learning,
-    priority: dict[str, tuple[float, ...]],
+    priority: dict[str, tuple[int, int, str]],
 ) -> tuple[list[str], tuple[CycleFinding, ...]]:
     """Topological order of *nodes* on the condensation; cycle members learned together."""
     sccs, findings = g.cycles(nodes)
