@@ -141,3 +141,23 @@ def test_line_marks_equal_markdown_its_own(text):
     assert _markers(ours) == _markers(theirs)
     plain = MarkdownIt("commonmark")
     assert [t.as_dict() for t in _md.parse(text)] == [t.as_dict() for t in plain.parse(text)]
+
+
+_FENCE_LINES = st.sampled_from(
+    ["```", "````", "~~~", "~~~~", "```mermaid", "``` x`y", "~~~ a~", "  ```", "   ```",
+     "    ```", "\t```", " \t```", "```  ", "``` \t", "```x", "> ```", "- ```", "1. ```", "a",
+     "", "  b", "\t", "   ", "# h", "- item", "  - sub", "> quote", "    code"]
+)  # fmt: skip
+
+
+@given(st.lists(_FENCE_LINES, max_size=14), st.booleans())
+@settings(max_examples=1500, deadline=None)
+def test_fences_found_as_markdown_it_finds_them(lines, final_newline):
+    """Fences at the top level are closed by a regex search: same tokens as markdown-it."""
+    from markdown_it import MarkdownIt
+
+    from conceptmap.parse.markdown import _md
+
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    plain = MarkdownIt("commonmark")
+    assert [t.as_dict() for t in _md.parse(text)] == [t.as_dict() for t in plain.parse(text)]

@@ -9,6 +9,8 @@ prefixes such as ``> ``).
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from types import MethodType
@@ -83,6 +85,53 @@ def _block_parse(self: Any, src: str, md: MarkdownIt, env: Any, out: list[Any]) 
 
 _md = MarkdownIt("commonmark")
 _md.block.parse = MethodType(_block_parse, _md.block)  # type: ignore[method-assign]
+_fence_rules = [r for r in _md.block.ruler.__rules__ if r.name == "fence"]
+_upstream_fence = _fence_rules[0].fn
+_CLOSERS: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
+def _fence(state: Any, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's fence rule, with one regex search for the closing fence.
+
+    Upstream looks at every line of a fence in Python; a 100k-line diagram makes that a
+    noticeable part of reading a big map. Here a fence that opens at the top level, not
+    indented, finds its closing line (up to 3 spaces, the marker at least as long, blanks)
+    with one regex search; any other fence (in a list or quote, indented, or in silent
+    mode) is left to markdown-it. The tokens are the same (tested against markdown-it's).
+    """
+    if silent or state.blkIndent or state.parentType != "root" or state.sCount[start] != 0:
+        return bool(_upstream_fence(state, start, end, silent))
+    if end != state.lineMax or not _upstream_fence(state, start, end, True):
+        return bool(_upstream_fence(state, start, end, silent))  # not a fence: False
+    src = state.src
+    mem = state.bMarks[start]
+    eol = state.eMarks[start]
+    marker = src[mem]
+    pos = mem
+    while pos < eol and src[pos] == marker:
+        pos += 1
+    key = (marker, pos - mem)
+    closer = _CLOSERS.get(key)
+    if closer is None:
+        closer = _CLOSERS[key] = re.compile(
+            rf"^ {{0,3}}{re.escape(marker)}{{{pos - mem},}}[ \t]*$", re.M
+        )
+    first = state.bMarks[start + 1] if start + 1 < state.lineMax else len(src)
+    m = closer.search(src, first)
+    if m is None:
+        close, found = end, False
+    else:
+        close, found = bisect_right(state.bMarks, m.start()) - 1, True
+    state.line = close + (1 if found else 0)
+    token = state.push("fence", "code", 0)
+    token.info = src[pos:eol]
+    token.content = src[first : state.eMarks[close - 1] + 1] if close > start + 1 else ""
+    token.markup = src[mem:pos]
+    token.map = [start, state.line]
+    return True
+
+
+_md.block.ruler.at("fence", _fence, {"alt": list(_fence_rules[0].alt)})
 
 
 def _tokens(text: str):  # type: ignore[no-untyped-def]
