@@ -167,7 +167,10 @@ def test_learning_order_valid_and_deterministic():
     assert len(pos) == 28
     assert pos["POSENC"] < pos["SELFATTN"] < pos["ENCODER"] < pos["ENCONLY"]
     assert pos["SELFATTN"] < pos["MULTIHEAD"]  # extended by: source first
-    assert [a.label for a in r.assumptions] == ["modern"]
+    assert [(a.label, a.reason) for a in r.assumptions] == [
+        ("modern", "unknown"),
+        ("type", "ambiguous"),  # POSENC type SINCOS, but BERT type ENCONLY
+    ]
 
 
 def test_learning_order_with_relations_override():

@@ -136,11 +136,21 @@ def test_prereqs_and_relations_file(seed_file, tmp_path):
         "before Encoder, learn:",
         "  1. Positional Encoding (depth 2) via Self-Attention --requires--> Positional Encoding",
         "  2. Self-Attention (depth 1) via Encoder --uses--> Self-Attention",
+        # readings that decided what is left out (POSENC modern ROPE, POSENC type SINCOS)
+        "assumption: link phrase 'modern' not in the vocabulary; assumed the source comes "
+        "first (1 relationship(s))",
+        "assumption: link phrase 'type' is used both ways round in maps (X type Y: Y is a "
+        "type of X, or X is of type Y); assumed the source comes first (2 relationship(s)); "
+        "say which in a --relations file",
     ]
     toml = tmp_path / "rel.toml"
     toml.write_text('[relations]\n"uses" = "source"\n', encoding="utf-8")
     r = run("prereqs", seed_file, "encoder", "--relations", str(toml))
     assert "Self-Attention" not in r.output
+    # naming an ambiguous phrase settles it: no longer reported
+    toml.write_text('[relations]\n"type" = "target"\n', encoding="utf-8")
+    r = run("prereqs", seed_file, "bert", "--relations", str(toml))
+    assert "'type'" not in r.output and "Encoder-Only (depth 1)" in r.output
     toml.write_text("[relations\n", encoding="utf-8")
     assert run("prereqs", seed_file, "encoder", "--relations", str(toml)).exit_code == 1
 
@@ -150,7 +160,8 @@ def test_order(seed_file):
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "  1. Positional Encoding (level 0)"
-    assert lines[-1].startswith("assumption: link phrase 'modern'")
+    assert lines[-2].startswith("assumption: link phrase 'modern'")
+    assert lines[-1].startswith("assumption: link phrase 'type' is used both ways round")
     data = json.loads(run("order", seed_file, "--format", "json").output)
     assert len(data["steps"]) == 28 and {"steps", "assumptions", "cycles"} == set(data)
 

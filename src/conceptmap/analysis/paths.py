@@ -23,7 +23,12 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from conceptmap._gc import gc_paused
-from conceptmap.analysis.relations import RelationVocabulary, default_relations, normalize_label
+from conceptmap.analysis.relations import (
+    End,
+    RelationVocabulary,
+    default_relations,
+    normalize_label,
+)
 from conceptmap.analysis.results import (
     Assumption,
     CycleFinding,
@@ -67,8 +72,9 @@ class _Learning:
         succ: _Adj = {}
         pred: _Adj = {}
         self.succ, self.pred = succ, pred
-        self.unknown: dict[str | None, list[int]] = {}
-        self.default = vocab.default
+        self.unknown: dict[str | None, list[int]] = {}  # assumed phrase -> relationships
+        self.ambiguous: set[str | None] = set()  # of those, the known-but-ambiguous ones
+        self.vocab = vocab
         self._refs: dict[int, RelationRef] = {}
         # Hot loop (130k relationships on big maps): link phrases repeat, so each distinct
         # (label, kind) is looked up once: (source first?, known?, cost, unknown key).
@@ -84,6 +90,9 @@ class _Learning:
                 end, known = vocab.prerequisite_end(label, kind)
                 key = normalize_label(label) if label and label.strip() else None
                 cost = KIND_COST.get(kind, _OTHER_COST)
+                if known and vocab.is_ambiguous(label):
+                    known = False  # reported like an unknown phrase, with its own reason
+                    self.ambiguous.add(key)
                 hit = memo[(label, kind)] = (end == "source", known, cost, key)
             source_first, known, cost, key = hit
             if not known:
@@ -123,28 +132,35 @@ class _Learning:
     def assumptions(
         self, used: set[int] | None = None, *, within: set[str] | None = None
     ) -> tuple[Assumption, ...]:
-        """Unknown link phrases: of the relationships *used*, or of those with both ends
-        *within* a set of concepts, or (neither given) of all."""
+        """Phrases read by assumption: of the relationships *used*, or of those touching a
+        set of concepts (*within*: one end or both in it, since each such reading decided
+        whether the other end belongs), or (neither given) of all."""
         out = []
         rels = self.rels
         for label, idx in self.unknown.items():
             if used is not None:
                 ids = [i for i in idx if i in used]
             elif within is not None:
-                ids = [i for i in idx if rels[i].source in within and rels[i].target in within]
+                ids = [i for i in idx if rels[i].source in within or rels[i].target in within]
             else:
                 ids = idx
             if ids:
                 out.append(
                     Assumption(
                         label=label,
-                        assumed=self.default,
+                        assumed=self._assumed(label),
                         count=len(ids),
                         relationships=tuple(self.rels[i].id for i in ids[:20]),
+                        reason="ambiguous" if label in self.ambiguous else "unknown",
                     )
                 )
         out.sort(key=lambda a: (a.label is not None, a.label or ""))
         return tuple(out)
+
+    def _assumed(self, label: str | None) -> End:
+        if label in self.ambiguous:
+            return self.vocab.prerequisite_end(label)[0]
+        return self.vocab.default
 
     def cycles(self, nodes: set[str]) -> tuple[list[list[str]], tuple[CycleFinding, ...]]:
         """Strongly connected components of the learning graph restricted to *nodes*."""

@@ -21,6 +21,8 @@ An unlabelled relationship is looked up by its kind: ``has-part`` reads as "has 
 any other unlabelled or unknown phrase takes the vocabulary's ``default`` end
 (``"source"``: a map's arrows usually run from the general to the specific) and is
 reported as an assumption.
+Phrases real maps use both ways round (:data:`DEFAULT_AMBIGUOUS`: ``type``) keep their
+end but are reported as assumptions too, unless a user vocabulary names them.
 
 User vocabulary (TOML, ``--relations FILE``)::
 
@@ -141,6 +143,12 @@ DEFAULT_SOURCE_FIRST: tuple[str, ...] = (
     "implies",
 )
 
+#: Built-in phrases that real maps use both ways round: ``POSENC ==>|type| SINCOS``
+#: (Sinusoidal is a type of Positional Encoding) but ``BERT ==>|type| ENCONLY`` (BERT is an
+#: encoder-only model). They keep their end above and are always reported as assumptions
+#: (``reason="ambiguous"``) unless a user vocabulary names them.
+DEFAULT_AMBIGUOUS: tuple[str, ...] = ("type", "types")
+
 _WS_RE = re.compile(r"\s+")
 
 
@@ -168,10 +176,22 @@ class RelationVocabulary:
     ('source', False)
     """
 
-    def __init__(self, phrases: Mapping[str, End], *, default: End = "source") -> None:
+    def __init__(
+        self, phrases: Mapping[str, End], *, default: End = "source", ambiguous: Iterable[str] = ()
+    ) -> None:
         self.phrases: dict[str, End] = {normalize_label(k): v for k, v in phrases.items()}
         self.default: End = default
+        #: Known phrases read both ways in real maps (reported even though known).
+        self.ambiguous: frozenset[str] = frozenset(normalize_label(p) for p in ambiguous)
         self._cache: dict[str | None, tuple[End, bool]] = {}
+
+    def is_ambiguous(self, label: str | None) -> bool:
+        """Whether *label* is a phrase maps use both ways round (see :data:`DEFAULT_AMBIGUOUS`).
+
+        >>> default_relations().is_ambiguous("Type"), default_relations().is_ambiguous("uses")
+        (True, False)
+        """
+        return bool(label and self.ambiguous and normalize_label(label) in self.ambiguous)
 
     def prerequisite_end(self, label: str | None, kind: str | None = None) -> tuple[End, bool]:
         """("source"|"target", known): which end comes first, and whether the label was known.
@@ -197,7 +217,14 @@ class RelationVocabulary:
         return found
 
     def merged(self, phrases: Mapping[str, End]) -> RelationVocabulary:
-        return RelationVocabulary({**self.phrases, **phrases}, default=self.default)
+        named = {normalize_label(p) for p in phrases}
+        return RelationVocabulary(
+            {**self.phrases, **phrases}, default=self.default, ambiguous=self.ambiguous - named
+        )
+
+
+def _with_default(vocab: RelationVocabulary, default: End) -> RelationVocabulary:
+    return RelationVocabulary(vocab.phrases, default=default, ambiguous=vocab.ambiguous)
 
 
 def _build(target_first: Iterable[str], source_first: Iterable[str]) -> dict[str, End]:
@@ -211,7 +238,9 @@ def _build(target_first: Iterable[str], source_first: Iterable[str]) -> dict[str
 
 def default_relations() -> RelationVocabulary:
     """The built-in vocabulary (see the module docstring)."""
-    return RelationVocabulary(_build(DEFAULT_TARGET_FIRST, DEFAULT_SOURCE_FIRST))
+    return RelationVocabulary(
+        _build(DEFAULT_TARGET_FIRST, DEFAULT_SOURCE_FIRST), ambiguous=DEFAULT_AMBIGUOUS
+    )
 
 
 def load_relations(toml_text: str, *, path: str | None = None) -> RelationVocabulary:
@@ -246,5 +275,7 @@ def load_relations(toml_text: str, *, path: str | None = None) -> RelationVocabu
                 f"relation {phrase!r}: expected 'source' or 'target', not {end!r}", path=path
             )
         phrases[phrase] = end
-    base = {} if data.get("replace", False) else default_relations().phrases
-    return RelationVocabulary({**base, **phrases}, default=default)
+    if data.get("replace", False):
+        return RelationVocabulary(phrases, default=default)
+    # A phrase the user names is no longer ambiguous: they said which way round they use it.
+    return _with_default(default_relations().merged(phrases), default)

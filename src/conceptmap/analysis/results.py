@@ -197,12 +197,16 @@ class BridgeResult(_Frozen):
 
 # -- learning paths -------------------------------------------------------------------------
 class Assumption(_Frozen):
-    """A relationship label the vocabulary does not know; the default end was assumed."""
+    """A link phrase read by assumption: unknown to the vocabulary (the default end was
+    assumed), or known but used both ways round in real maps (its usual end was assumed)."""
 
     label: str | None = Field(description="Normalised label (null: unlabelled).")
     assumed: Literal["source", "target"] = Field(description="The end assumed to come first.")
     count: int
     relationships: tuple[str, ...] = Field(description="Up to 20 relationship ids.")
+    reason: Literal["unknown", "ambiguous"] = Field(
+        "unknown", description="unknown: not in the vocabulary; ambiguous: read both ways."
+    )
 
 
 class CycleFinding(_Frozen):

@@ -83,6 +83,13 @@ def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
 def _findings(assumptions: tuple[Assumption, ...], cycles: tuple[CycleFinding, ...]) -> None:
     for a in assumptions:
         what = f"link phrase {a.label!r}" if a.label else "unlabelled links"
+        if a.reason == "ambiguous":
+            click.echo(
+                f"assumption: {what} is used both ways round in maps (X {a.label} Y: Y is a "
+                f"{a.label} of X, or X is of {a.label} Y); assumed the {a.assumed} comes first "
+                f"({a.count} relationship(s)); say which in a --relations file"
+            )
+            continue
         click.echo(
             f"assumption: {what} not in the vocabulary; assumed the {a.assumed} comes first "
             f"({a.count} relationship(s))"
