@@ -13,17 +13,20 @@ unless ``include_invisible=True``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from conceptmap.model import ConceptMap
 
+# A DiGraph or a Graph of concept ids (the bound is a string: networkx is imported lazily).
+_G = TypeVar("_G", bound="nx.Graph[str]")
+
 __all__ = ["simple_digraph", "to_networkx", "undirected"]
 
 
-def _add_nodes(G: nx.Graph, cmap: ConceptMap) -> None:
+def _add_nodes(G: nx.Graph[str], cmap: ConceptMap) -> None:
     for c in cmap.concepts:
         G.add_node(
             c.id,
@@ -40,11 +43,11 @@ def _add_nodes(G: nx.Graph, cmap: ConceptMap) -> None:
                 G.add_node(end, label=cmap.label_of(end), is_subgraph=True, subgraph=None)
 
 
-def to_networkx(cmap: ConceptMap) -> nx.MultiDiGraph:
+def to_networkx(cmap: ConceptMap) -> nx.MultiDiGraph[str]:
     """Every concept and relationship of *cmap* as a ``MultiDiGraph`` keyed by edge id."""
     import networkx as nx
 
-    G = nx.MultiDiGraph(title=cmap.title, direction=cmap.direction)
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(title=cmap.title, direction=cmap.direction)
     _add_nodes(G, cmap)
     for i, r in enumerate(cmap.relationships):
         G.add_edge(
@@ -63,7 +66,7 @@ def to_networkx(cmap: ConceptMap) -> nx.MultiDiGraph:
     return G
 
 
-def _simple(G: nx.Graph, cmap: ConceptMap, include_invisible: bool) -> nx.Graph:
+def _simple(G: _G, cmap: ConceptMap, include_invisible: bool) -> _G:
     """Fill *G* (a DiGraph or Graph) with one edge per pair, ``weight`` = relationships."""
     _add_nodes(G, cmap)
     for r in cmap.relationships:
@@ -76,15 +79,17 @@ def _simple(G: nx.Graph, cmap: ConceptMap, include_invisible: bool) -> nx.Graph:
     return G
 
 
-def simple_digraph(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.DiGraph:
+def simple_digraph(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.DiGraph[str]:
     """Directed view: one edge per ordered pair, ``weight`` = number of relationships."""
     import networkx as nx
 
-    return _simple(nx.DiGraph(), cmap, include_invisible)
+    G: nx.DiGraph[str] = nx.DiGraph()
+    return _simple(G, cmap, include_invisible)
 
 
-def undirected(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.Graph:
+def undirected(cmap: ConceptMap, *, include_invisible: bool = False) -> nx.Graph[str]:
     """Undirected view: one edge per unordered pair, ``weight`` = number of relationships."""
     import networkx as nx
 
-    return _simple(nx.Graph(), cmap, include_invisible)
+    G: nx.Graph[str] = nx.Graph()
+    return _simple(G, cmap, include_invisible)

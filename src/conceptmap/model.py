@@ -134,7 +134,7 @@ class ConceptMap(_Frozen):
         return s.title if s is not None else node_id
 
     # -- views ----------------------------------------------------------------
-    def to_networkx(self) -> nx.MultiDiGraph:
+    def to_networkx(self) -> nx.MultiDiGraph[str]:
         """The whole map as a ``networkx.MultiDiGraph`` (see the module docstring)."""
         from conceptmap.graph import to_networkx
 

@@ -19,7 +19,7 @@ All on the undirected view without invisible links:
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from conceptmap.analysis.clusters import clusters as find_clusters
 from conceptmap.analysis.clusters import top_subgraph
@@ -34,6 +34,8 @@ from conceptmap.analysis.stats import _components
 from conceptmap.graph import undirected
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from conceptmap.model import ConceptMap
 
 __all__ = ["bridges", "participation"]
@@ -75,7 +77,8 @@ def bridges(cmap: ConceptMap) -> BridgeResult:
     for i, r in enumerate(visible):
         first_rel.setdefault(frozenset((r.source, r.target)), i)
     bridge_rows = []
-    for u, v in nx.bridges(G):
+    # types-networkx declares `bridges` as yielding nodes; it yields (u, v) edges.
+    for u, v in cast("Iterator[tuple[str, str]]", nx.bridges(G)):
         if G[u][v]["weight"] > 1:
             continue
         r = visible[first_rel[frozenset((u, v))]]
@@ -84,6 +87,7 @@ def bridges(cmap: ConceptMap) -> BridgeResult:
         )
     bridge_rows.sort(key=lambda b: (b.source, b.target, b.relationship))
 
+    basis: Literal["subgraphs", "clusters", "none"]
     if cmap.subgraphs:
         basis = "subgraphs"
         group = {v: top_subgraph(cmap, v) or f"({v})" for v in G}
@@ -131,7 +135,7 @@ def bridges(cmap: ConceptMap) -> BridgeResult:
         articulation_points=tuple(ConceptRef(id=v, label=cmap.label_of(v)) for v in arts),
         bridges=tuple(bridge_rows),
         connectors=tuple(connectors),
-        basis=basis,  # type: ignore[arg-type]
+        basis=basis,
         cross_links=tuple(cross),
         components=components,
     )

@@ -229,8 +229,8 @@ def _pagerank_python(g: _Graph, alpha: float = 0.85, max_iter: int = 100) -> lis
         xlast = x
         spread = alpha * sum(xlast[v] for v in dangling) / n + base
         x = [spread] * n
-        for a, b, w in edges:
-            x[b] += alpha * xlast[a] * w
+        for a, b, share in edges:  # share: a float (w above is an int weight)
+            x[b] += alpha * xlast[a] * share
         if sum(abs(x[v] - xlast[v]) for v in range(n)) < n * 1e-6:
             break
     return x

@@ -30,6 +30,7 @@ from conceptmap.graph import undirected
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+    from collections.abc import Set as AbstractSet
 
     import networkx as nx
 
@@ -78,7 +79,9 @@ def subgraph_partition(cmap: ConceptMap, nodes: Iterable[str]) -> list[set[str]]
     return [groups[k] for k in sorted(groups)] + singles
 
 
-def _contingency(a: Sequence[int], b: Sequence[int]) -> tuple[Counter, Counter, Counter]:
+def _contingency(
+    a: Sequence[int], b: Sequence[int]
+) -> tuple[Counter[tuple[int, int]], Counter[int], Counter[int]]:
     return Counter(zip(a, b, strict=True)), Counter(a), Counter(b)
 
 
@@ -93,7 +96,7 @@ def normalized_mutual_information(a: Sequence[int], b: Sequence[int]) -> float:
         return 1.0
     joint, ca, cb = _contingency(a, b)
 
-    def entropy(c: Counter) -> float:
+    def entropy(c: Counter[int]) -> float:
         return -sum(x / n * math.log(x / n) for x in c.values())
 
     ha, hb = entropy(ca), entropy(cb)
@@ -128,7 +131,10 @@ def adjusted_rand(a: Sequence[int], b: Sequence[int]) -> float:
     return (index - expected) / (maximum - expected)
 
 
-def _communities(G: nx.Graph, method: str, seed: int, resolution: float) -> list[set[str]]:
+def _communities(
+    G: nx.Graph[str], method: str, seed: int, resolution: float
+) -> list[AbstractSet[str]]:
+    """Sets of concept ids (greedy modularity gives frozensets, the others sets)."""
     import networkx as nx  # imported here: `conceptmap stats` never needs it
 
     if G.number_of_nodes() == 0:
@@ -222,20 +228,21 @@ def clusters(
     if has_subgraphs:
         parts = subgraph_partition(cmap, G.nodes)
         sub_mod = _modularity(G, parts, resolution)
-        in_sub = sorted(v for v in G if top[v] is not None)
-        sub_ids = sorted({top[v] for v in in_sub})  # type: ignore[type-var]
+        top_of = {v: s for v in G if (s := top[v]) is not None}
+        in_sub = sorted(top_of)
+        sub_ids = sorted(set(top_of.values()))
         sub_index = {s: i for i, s in enumerate(sub_ids)}
         labels_a = [cluster_of[v] for v in in_sub]
-        labels_b = [sub_index[top[v]] for v in in_sub]  # type: ignore[index]
+        labels_b = [sub_index[top_of[v]] for v in in_sub]
         agreement = Agreement(
             nmi=normalized_mutual_information(labels_a, labels_b),
             ari=adjusted_rand(labels_a, labels_b),
         )
         for ci, members in enumerate(ordered):
-            counts = Counter(top[v] for v in members if top[v] is not None)
+            counts = Counter(s for v in members if (s := top[v]) is not None)
             if not counts:
                 continue
-            dominant = min(counts, key=lambda s: (-counts[s], s))  # type: ignore[arg-type]
+            dominant = min(counts, key=lambda s: (-counts[s], s))
             for v in members:
                 s = top[v]
                 if s is not None and s != dominant:
@@ -245,7 +252,7 @@ def clusters(
                             label=cmap.label_of(v),
                             subgraph=s,
                             cluster=f"C{ci + 1}",
-                            suggested=dominant,  # type: ignore[arg-type]
+                            suggested=dominant,
                         )
                     )
     misplaced.sort(key=lambda m: m.id)
@@ -274,7 +281,7 @@ def clusters(
     )
 
 
-def _modularity(G: nx.Graph, parts: Any, resolution: float) -> float:
+def _modularity(G: nx.Graph[str], parts: Any, resolution: float) -> float:
     """Modularity, defined as 0.0 for a map without relationships (networkx divides by 0)."""
     import networkx as nx  # imported here: `conceptmap stats` never needs it
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -18,8 +19,9 @@ from conceptmap.cli._common import (
 from conceptmap.model import ConceptMap
 
 
-def _map_json(cmap: ConceptMap) -> dict:
-    return json.loads(cmap.model_dump_json())
+def _map_json(cmap: ConceptMap) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(cmap.model_dump_json())
+    return data
 
 
 def _describe_map(cmap: ConceptMap) -> str:

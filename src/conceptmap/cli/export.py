@@ -117,14 +117,15 @@ def export_cmd(
         write_atomic(dot_path, dot_text)
         click.echo(f"error: {exc}", err=True)
         click.echo(f"wrote {dot_path} instead (render it with: dot -T{fmt} {dot_path})", err=True)
-        click.get_current_context().exit(1)
-        return
+        click.get_current_context().exit(1)  # raises: the export stops here
 
     if target is None:
         if isinstance(data, bytes):
             if fmt in BINARY_FORMATS and sys.stdout.isatty():
                 raise UsageProblem(f"refusing to write {fmt} to a terminal; use -o FILE")
-            click.get_binary_stream("stdout").write(data)
+            # echo writes bytes to the binary stdout; click.get_binary_stream is
+            # deprecated since Click 8.5 (removed in 9) and untyped there.
+            click.echo(data, nl=False)
         else:
             click.echo(data, nl=False)
         return

@@ -272,8 +272,8 @@ def validate(
     findings = sorted(set(findings), key=Finding.sort_key)
     checked = len(docs)
 
-    for p in problems:
-        click.echo(p, err=True)
+    for problem in problems:
+        click.echo(problem, err=True)
     if diff:
         click.echo("".join(diffs), nl=False)
     elif fmt == "json":

@@ -60,7 +60,7 @@ METRIC_COLUMNS = (
 )
 
 
-def to_networkx_full(cmap: ConceptMap) -> nx.MultiDiGraph:
+def to_networkx_full(cmap: ConceptMap) -> nx.MultiDiGraph[str]:
     """A ``MultiDiGraph`` carrying every model field (graph, node and edge attributes).
 
     >>> from conceptmap.model import Concept, ConceptMap, Relationship
@@ -73,7 +73,7 @@ def to_networkx_full(cmap: ConceptMap) -> nx.MultiDiGraph:
     ('Attention', 'uses')
     """
     graph_attrs = cmap.model_dump(mode="json", exclude={"concepts", "relationships"})
-    G = nx.MultiDiGraph(**graph_attrs)
+    G: nx.MultiDiGraph[str] = nx.MultiDiGraph(**graph_attrs)
     for c in cmap.concepts:
         attrs = c.model_dump(mode="json", exclude={"id"})
         G.add_node(c.id, **attrs)
@@ -107,9 +107,9 @@ def _flat(value: Any) -> Any:
     return value
 
 
-def _flat_graph(cmap: ConceptMap) -> nx.MultiDiGraph:
+def _flat_graph(cmap: ConceptMap) -> nx.MultiDiGraph[str]:
     G = to_networkx_full(cmap)
-    H = nx.MultiDiGraph()
+    H: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     H.graph.update({k: _flat(v) for k, v in G.graph.items() if v is not None})
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: _flat(v) for k, v in d.items() if v is not None})

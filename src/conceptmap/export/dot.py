@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import graphviz
 
@@ -90,7 +90,8 @@ _WIDTH_RE = re.compile(r"^(\d+(?:\.\d+)?)(px)?$")
 
 def _text(s: str) -> str:
     """A DOT escString that shows *s* literally (newlines become line breaks)."""
-    return graphviz.nohtml(s.replace("\\", "\\\\").replace("\n", "\\n"))
+    # graphviz ships no type information; nohtml returns a str subclass.
+    return cast(str, graphviz.nohtml(s.replace("\\", "\\\\").replace("\n", "\\n")))
 
 
 def _color(value: str) -> str | None:
@@ -327,7 +328,7 @@ def to_dot(
             attrs["lhead"] = lhead
         label = _text(r.label) if r.label else None
         g.edge(src, dst, label=label, **attrs)
-    return g.source
+    return cast(str, g.source)  # graphviz is untyped: `source` is the DOT text
 
 
 def render(dot_source: str, fmt: str) -> bytes:
@@ -343,7 +344,8 @@ def render(dot_source: str, fmt: str) -> bytes:
     if fmt not in RENDER_FORMATS:
         raise ExportError(f"cannot render {fmt!r}; choose one of: {', '.join(RENDER_FORMATS)}")
     try:
-        return graphviz.pipe("dot", fmt, dot_source.encode("utf-8"), quiet=True)
+        out = graphviz.pipe("dot", fmt, dot_source.encode("utf-8"), quiet=True)
+        return cast(bytes, out)  # graphviz is untyped: pipe returns the rendered bytes
     except graphviz.ExecutableNotFound:
         raise GraphvizMissingError() from None
     except (graphviz.CalledProcessError, subprocess.CalledProcessError) as exc:

@@ -23,7 +23,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar, cast
 
 from conceptmap._gc import gc_paused
 from conceptmap.errors import Diagnostic, MapSyntaxError
@@ -44,8 +44,20 @@ _KEYWORD_RE = re.compile(
     r"(?:flowchart-elk|flowchart|graph|subgraph|end|style|linkStyle|classDef|class|"
     r"interpolate|_self|_blank|_parent|_top)(?![A-Za-z0-9_])"
 )
-_HSPACE = re.compile(r"[ \t]*")
-_WS = re.compile(r"\s*")
+
+
+class _TotalPattern(Protocol):
+    """A compiled pattern that matches the empty string, so ``match`` never returns None.
+
+    Typing only (a ``cast`` made once at import): the parser's position-skipping
+    ``_HSPACE.match(src, pos).end()`` needs no None check at run time.
+    """
+
+    def match(self, string: str, pos: int = ..., endpos: int = ...) -> re.Match[str]: ...
+
+
+_HSPACE = cast(_TotalPattern, re.compile(r"[ \t]*"))
+_WS = cast(_TotalPattern, re.compile(r"\s*"))
 _LINK_RES = (
     ("normal", re.compile(r"[ \t]*([xo<]?--+[-xo>])\s*")),
     ("thick", re.compile(r"[ \t]*([xo<]?==+[=xo>])\s*")),
@@ -82,7 +94,7 @@ _HEADER_DIR_RE = re.compile(r"(TB|TD|BT|RL|LR|[A-Z]{2}|[<>^v])(?=[ \t]*(?:;|\n|$
 _BAD_LINK_RE = re.compile(r"[<xo]?[-=.~]+[>xo]?(?=\s|$)")
 _DIRECTION_WORD_RE = re.compile(r"direction\s+(TB|BT|RL|LR|TD)")
 _QUOTE_RE = re.compile('"')
-_SUBGRAPH_ID_RE = re.compile(r"[^\n;\[]*")
+_SUBGRAPH_ID_RE = cast(_TotalPattern, re.compile(r"[^\n;\[]*"))  # `*`: never fails
 _HEADER_RE = re.compile(r"\s*(flowchart-elk|flowchart|graph)")
 _BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ENTITY_CODE_RE = re.compile(r"#([A-Za-z][A-Za-z0-9]*|[0-9]+);")
@@ -101,6 +113,8 @@ _DIRECTIONS = {
     "^": "BT",
     "v": "TB",
 }
+
+_M = TypeVar("_M")  # a model class built without validation in ``_FlowParser.result``
 
 # Bracket shapes, longest opener first: (opener, closers -> shape).
 _SHAPES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -494,8 +508,8 @@ class _FlowParser:
                             "remove it, or open a block with `subgraph NAME`",
                         )
                     frame = stack.pop()
-                    sid = self._add_subgraph(frame[1], frame[0], frame[2], frame[3])
-                    stack[-1][0].append(sid)
+                    closed_id = self._add_subgraph(frame[1], frame[0], frame[2], frame[3])
+                    stack[-1][0].append(closed_id)
                     self.pos = pos + 3  # `end` takes no separator of its own
                     continue
                 if src.startswith("subgraph", pos) and not _is_word(src, pos + 8):
@@ -1265,8 +1279,8 @@ class _FlowParser:
         new = object.__new__
         setattr_ = object.__setattr__
 
-        def make(cls: type, fields: set[str], data: dict[str, Any]) -> Any:
-            obj = new(cls)
+        def make(cls: type[_M], fields: set[str], data: dict[str, Any]) -> _M:
+            obj: _M = new(cls)
             setattr_(obj, "__dict__", data)
             setattr_(obj, "__pydantic_fields_set__", fields)
             setattr_(obj, "__pydantic_extra__", None)

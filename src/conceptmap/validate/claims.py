@@ -326,7 +326,8 @@ def _item_list(b: _Builder, key: str, val: str, vstart: int, context: str) -> No
         item_core, core_start = _unbold(item, ist)
         m = _ITEM_NUM_RE.match(item_core)
         d = _ITEM_DESC_RE.match(item_core)
-        name = (m or d).group("name") if (m or d) else item_core  # type: ignore[union-attr]
+        md = m or d
+        name = md.group("name") if md else item_core
         name = name.strip()
         names.append(name)
         b.add("mention", core_start, core_start + len(name), subjects=(name,), context=context)

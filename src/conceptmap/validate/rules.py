@@ -111,7 +111,7 @@ class Context:
         return {cid: tier_for(d, top) for cid, d in self.degree.items()}
 
     @cached_property
-    def undirected(self) -> nx.Graph:
+    def undirected(self) -> nx.Graph[str]:
         from conceptmap.graph import undirected
 
         return undirected(self.cmap)
@@ -940,9 +940,7 @@ def _style_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 def _prereq_cycle(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    if ctx.vocabulary is None:
-        return
-    G = nx.DiGraph()
+    G: nx.DiGraph[str] = nx.DiGraph()
     edges: dict[tuple[str, str], Relationship] = {}
     for r in ctx.visible:
         first = ctx.prerequisite_first(r)
