@@ -180,3 +180,26 @@ def test_repeated_runs_are_byte_identical():
     cmap = parse_map(text, path="maps/transformers.md")
     runs = {centrality(cmap).model_dump_json() for _ in range(5)}
     assert len(runs) == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_leaf_shortcut_matches_networkx(seed):
+    """Exact betweenness/closeness skip the searches from leaves: still networkx's values,
+    on maps with leaves everywhere (pairs, stars, paths, leaves on leaves' neighbours)."""
+    rng = random.Random(seed)
+    pairs = [(f"N{v}", f"N{rng.randrange(v)}") for v in range(1, 40)]  # a random tree
+    pairs += [(f"N{rng.randrange(40)}", f"N{rng.randrange(40)}") for _ in range(seed * 3)]
+    pairs += [("P1", "P2"), ("S0", "S1"), ("S0", "S2"), ("S0", "S3"), ("Q1", "Q2"), ("Q2", "Q3")]
+    ids = sorted({x for pair in pairs for x in pair})
+    cmap = ConceptMap(
+        concepts=tuple(Concept(id=i, label=i) for i in ids),
+        relationships=tuple(
+            Relationship(id=f"e{i}", source=a, target=b) for i, (a, b) in enumerate(pairs)
+        ),
+    )
+    U = undirected(cmap)
+    c = by_id(centrality(cmap, backend="python"))
+    bc, cl = nx.betweenness_centrality(U), nx.closeness_centrality(U)
+    for v in U:
+        assert c[v].betweenness == pytest.approx(bc[v], abs=1e-9), v
+        assert c[v].closeness == pytest.approx(cl[v], abs=1e-9), v
