@@ -245,3 +245,27 @@ def test_a_removed_block_loses_its_report(tmp_path):
     result = _run(str(maps), "-o", str(out), "-q")
     assert result.stdout.splitlines()[0] == "removed stale report: gpt-block2"
     assert not (out / "gpt-block2").exists() and (out / "gpt" / "report.md").is_file()
+
+
+def test_a_run_on_some_maps_keeps_the_others_in_the_index(tmp_path):
+    maps, out = _maps(tmp_path), tmp_path / "out"
+    assert _run(str(maps), "-o", str(out)).exit_code in (0, 1)
+    before = (out / "index.md").read_text(encoding="utf-8")
+    assert "Vision" in before and "GPT" in before
+    r = _run(str(maps / "attention.md"), "-o", str(out), "--force")
+    assert r.exit_code in (0, 1), r.output
+    after = (out / "index.md").read_text(encoding="utf-8")
+    # the other maps' reports are still there, and still listed
+    assert "Vision" in after and "GPT" in after and "Attention" in after
+    assert (out / "gpt" / "report.md").is_file()
+
+
+def test_index_links_only_to_files_that_were_written(tmp_path):
+    maps, out = _maps(tmp_path), tmp_path / "out"
+    r = _run(str(maps), "-o", str(out), "--format", "md")
+    assert r.exit_code in (0, 1), r.output
+    html = (out / "index.html").read_text(encoding="utf-8")
+    md = (out / "index.md").read_text(encoding="utf-8")
+    assert "report.html" not in html and 'href="gpt/report.md"' in html
+    assert "(gpt/report.md)" in md
+    assert not (out / "gpt" / "report.html").exists()

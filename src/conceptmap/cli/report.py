@@ -185,6 +185,33 @@ def _write_outputs(
     return note
 
 
+# Which report file an index links to, by preference, among the formats written.
+_LINK_ORDER = {
+    "md": ("md", "html", "json", "mermaid", "dot", "svg"),
+    "html": ("html", "md", "svg", "json", "mermaid", "dot"),
+}
+_LINK_FILES = {
+    "md": "report.md",
+    "html": "report.html",
+    "json": "report.json",
+    "mermaid": "map.mmd",
+    "dot": "map.dot",
+    "svg": "map.svg",
+}
+
+
+def _link(formats: tuple[str, ...], index: str) -> str:
+    """The file the ``index.<index>`` links point to: never one that was not written.
+
+    >>> _link(("md", "html"), "html"), _link(("json", "md"), "html"), _link(("json",), "md")
+    ('report.html', 'report.md', 'report.json')
+    """
+    for fmt in _LINK_ORDER[index]:
+        if fmt in formats:
+            return _LINK_FILES[fmt]
+    return _LINK_FILES[index]
+
+
 def _load_cache(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -592,6 +619,7 @@ def report(
     # what earlier runs of this command wrote for them (as their cache records list it).
     removed: list[str] = []
     stale: list[tuple[str, dict[str, Any]]] = []
+    listed: list[IndexEntry] = []  # reports kept from earlier runs, listed in the index too
     for name, rec in sorted(before.items()):
         if name in new_cache["maps"] or not isinstance(rec, dict):
             continue
@@ -599,8 +627,15 @@ def report(
         if src is None:
             continue  # a record that names no map file: neither trusted nor kept
         if src.is_file() and (src not in scanned or src in unreadable):
-            # The map still exists: outside this run's PATHs, or unreadable just now.
+            # The map still exists: outside this run's PATHs, or unreadable just now. Its
+            # report stays, and so does its line in the index.
             new_cache["maps"][name] = rec
+            try:
+                kept_entry = IndexEntry.model_validate(rec.get("entry"))
+            except ValueError:  # pydantic's ValidationError: a record without a usable entry
+                continue
+            if not any(e.name == kept_entry.name for e in entries):
+                listed.append(kept_entry)
             continue
         stale.append((name, rec))
     old_combined = recorded.get("combined")
@@ -622,13 +657,22 @@ def report(
             removed.append(name)
 
     if entries or removed:
+        every = sorted([*entries, *listed], key=lambda e: (e.path, e.name))
         write_atomic(
             out / "index.md",
-            index_markdown(entries, shared=shared_count, combined=combined_name),
+            index_markdown(
+                every, shared=shared_count, combined=combined_name, link=_link(fmts, "md")
+            ),
         )
         write_atomic(
             out / "index.html",
-            index_html(entries, shared=shared_count, combined=combined_name, tool=tool),
+            index_html(
+                every,
+                shared=shared_count,
+                combined=combined_name,
+                tool=tool,
+                link=_link(fmts, "html"),
+            ),
         )
         write_atomic(cache_path, json.dumps(new_cache, indent=2, sort_keys=True) + "\n")
 

@@ -167,9 +167,11 @@ def index_html(
     shared: int | None = None,
     combined: str | None = None,
     tool: str = "conceptmap",
+    link: str = "report.html",
 ) -> str:
-    """``index.html``: the same as :func:`index_markdown`, linking to ``report.html`` pages."""
-    text = index_markdown(entries, shared=shared, combined=combined, link="report.html")
+    """``index.html``: the same as :func:`index_markdown`, linking to ``report.html`` pages
+    (or to *link*, when the reports were written in other formats)."""
+    text = index_markdown(entries, shared=shared, combined=combined, link=link)
     head, _, body = text.partition("\n\n")
     intro, _, rest = body.partition("\n\n")
     return page(
