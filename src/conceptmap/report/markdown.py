@@ -434,12 +434,15 @@ def _order(r: MapReport, n: _Names) -> str:
         )
     if o.assumptions:
         parts.append(
-            "Phrases the tool does not know, where it assumed a direction: "
+            "Link phrases read by assumption (not in the vocabulary, or *used both ways "
+            "round* in maps), with the end taken to come first: "
             + "; ".join(
-                f"{esc(a.label) if a.label else '(unlabelled)'} → {a.assumed} first ({a.count}×)"
+                f"{esc(a.label) if a.label else '(unlabelled)'}"
+                f"{' (used both ways round)' if a.reason == 'ambiguous' else ''}"
+                f" → {a.assumed} first ({a.count}×)"
                 for a in o.assumptions
             )
-            + "."
+            + ". `conceptmap order`, `path` and `prereqs` take `--relations FILE` to settle them."
         )
     return "\n\n".join(parts)
 
