@@ -7,14 +7,16 @@ Maps come from ``gen_maps.generate`` (1.8 relationships per concept, subgraphs o
 For each size it times: the analysis that feeds colours/sizes (``conceptmap.analysis``),
 the Graphviz layout (above ``PHYSICS_MAX_CONCEPTS``, as the CLI does), ``to_html``
 itself, and, in Debian's Chromium (offline, every non-``file:`` request aborted), the
-time from navigation start until ``window.conceptmapReady`` (layout finished and the
-first frame drawn). Writes ``benchmarks/RESULTS-html.md``.
+time from navigation start until the page sets ``window.conceptmapReady`` (layout
+finished and the first frame drawn), median of :data:`RUNS` runs per page. Writes
+``benchmarks/RESULTS-html.md``, keeping the hand-written sections below its table.
 """
 
 from __future__ import annotations
 
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,6 +33,7 @@ from conceptmap.export import html as H  # noqa: E402
 __all__ = ["main"]
 
 CHROMIUM = "/usr/bin/chromium"
+RUNS = 5  # browser runs per page; the table gives their median and range
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,11 +44,26 @@ ARGS = [
 ]
 
 
-def _browser_tti(paths: list[Path]) -> list[tuple[float, float, int]]:
-    """(ms from navigation start to ready, wall ms of goto+wait, blocked requests)."""
+# Records the moment the page sets window.conceptmapReady (exact, unlike polling for it).
+READY_HOOK = """(() => {
+  let ready = false;
+  Object.defineProperty(window, "conceptmapReady", {
+    configurable: true,
+    get() { return ready; },
+    set(v) { ready = v; if (v && window.__readyAt === undefined) { window.__readyAt = performance.now(); } }
+  });
+})();"""
+
+
+def _browser_tti(paths: list[Path], runs: int = RUNS) -> list[tuple[list[float], int]]:
+    """Per page: ms from navigation start to ready, one per run; and blocked requests.
+
+    Pages are opened in turn (1, 2, 3, 1, 2, 3, ...) after one warm-up round, so a burst of
+    load from other jobs on the machine spreads over all sizes instead of hitting one.
+    """
     from playwright.sync_api import sync_playwright
 
-    out = []
+    times: list[list[float]] = [[] for _ in paths]
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
             user_data_dir=profile,
@@ -64,21 +82,21 @@ def _browser_tti(paths: list[Path]) -> list[tuple[float, float, int]]:
                 r.abort()
 
         ctx.route("**/*", route)
-        for path in paths:
-            page = ctx.new_page()
-            t0 = time.perf_counter()
-            page.goto(path.as_uri())
-            page.wait_for_function("() => window.conceptmapReady === true", timeout=120_000)
-            wall = (time.perf_counter() - t0) * 1000
-            in_page = page.evaluate("() => performance.now()")
-            out.append((in_page, wall, len(blocked)))
-            page.close()
+        for run in range(runs + 1):
+            for i, path in enumerate(paths):
+                page = ctx.new_page()
+                page.add_init_script(READY_HOOK)
+                page.goto(path.as_uri())
+                page.wait_for_function("() => window.conceptmapReady === true", timeout=120_000)
+                if run > 0:  # run 0 warms up the browser and the disk cache
+                    times[i].append(page.evaluate("() => window.__readyAt"))
+                page.close()
         ctx.close()
-    return out
+    return [(t, len(blocked)) for t in times]
 
 
 def main(sizes: list[int]) -> str:
-    rows = []
+    rows: list[tuple[int, int, str, float, float, float, float]] = []
     pages = []
     tmp = Path(tempfile.mkdtemp(prefix="bench-html-"))
     for n in sizes:
@@ -104,7 +122,7 @@ def main(sizes: list[int]) -> str:
         path.write_text(page, encoding="utf-8")
         pages.append(path)
         rows.append(
-            [
+            (
                 len(cmap.concepts),
                 len(cmap.relationships),
                 engine,
@@ -112,9 +130,9 @@ def main(sizes: list[int]) -> str:
                 t_layout,
                 t_html,
                 len(page.encode()) / 1e6,
-            ]
+            )
         )
-    tti = _browser_tti(pages) if Path(CHROMIUM).exists() else [(float("nan"),) * 3] * len(pages)
+    tti = _browser_tti(pages) if Path(CHROMIUM).exists() else [([float("nan")], 0)] * len(pages)
     dot = (
         subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
         if shutil.which("dot")
@@ -132,19 +150,32 @@ def main(sizes: list[int]) -> str:
         "*layout* = `graphviz_positions` (maps above "
         f"{H.PHYSICS_MAX_CONCEPTS} concepts; smaller maps are laid out in the browser); "
         "*to_html* = building the page; *interactive* = browser time from navigation start "
-        "until `window.conceptmapReady` (layout done, first frame drawn).",
+        "until the page sets `window.conceptmapReady` (layout done, first frame drawn): "
+        f"median of {RUNS} runs per page, pages opened in turn, with the range of the runs.",
         "",
-        "| concepts | relationships | layout | analysis s | layout s | to_html s | page MB | interactive s |",
-        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| concepts | relationships | layout | analysis s | layout s | to_html s | page MB "
+        "| interactive s (median) | interactive s (range) |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row, (in_page, _wall, _blocked) in zip(rows, tti, strict=True):
+    for row, (runs, _blocked) in zip(rows, tti, strict=True):
         n, m, engine, ta, tl, th, mb = row
         lines.append(
-            f"| {n:,} | {m:,} | {engine} | {ta:.2f} | {tl:.2f} | {th:.2f} | {mb:.2f} | {in_page / 1000:.2f} |"
+            f"| {n:,} | {m:,} | {engine} | {ta:.2f} | {tl:.2f} | {th:.2f} | {mb:.2f} "
+            f"| {statistics.median(runs) / 1000:.2f} "
+            f"| {min(runs) / 1000:.2f}–{max(runs) / 1000:.2f} |"
         )
-    blocked = tti[-1][2] if tti else 0
+    blocked = tti[-1][1] if tti else 0
     lines += ["", f"External requests attempted by the pages: {blocked}.", ""]
     return "\n".join(lines)
+
+
+def _notes(path: Path) -> str:
+    """The hand-written sections of an existing results file (from its first ``## ``)."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    at = text.find("\n## ")
+    return text[at + 1 :] if at != -1 else ""
 
 
 if __name__ == "__main__":
@@ -152,4 +183,6 @@ if __name__ == "__main__":
     report = main(sizes)
     print(report)
     if not sys.argv[1:]:
-        (Path(__file__).resolve().parent / "RESULTS-html.md").write_text(report, encoding="utf-8")
+        results = Path(__file__).resolve().parent / "RESULTS-html.md"
+        notes = _notes(results)  # keep the analysis written below the table
+        results.write_text(report + ("\n" + notes if notes else ""), encoding="utf-8")

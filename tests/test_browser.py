@@ -255,6 +255,28 @@ def test_large_map_with_fixed_positions(browser: Any, tmp_path: Path) -> None:
         )
         assert all(ext[0] <= x <= ext[2] and ext[1] <= y <= ext[3] for x, y in pos)
         assert_not_blank(screenshot(page, tmp_path / "big.png"))
+        # subgraph boxes are drawn under everything else
+        assert page.evaluate("() => cy.nodes('.box')[0].style('z-compound-depth')") == "bottom"
+        # labels are unreadable at the fitted zoom: no concept has one yet ...
+        assert page.evaluate("() => cy.nodes('.concept.lbl').length") == 0
+        assert page.evaluate("() => cy.getElementById('n10').style('label')") == ""
+        # ... zoomed in, the concepts on screen get theirs, the far ones do not
+        page.evaluate(
+            "() => { const n = cy.getElementById('n10');"
+            " cy.zoom({level: 1, position: n.position()}); cy.center(n); }"
+        )
+        page.wait_for_function("() => cy.getElementById('n10').hasClass('lbl')", timeout=5_000)
+        label = page.evaluate("() => cy.getElementById('n10').style('label')")
+        assert label == page.evaluate("() => cy.getElementById('n10').data('label')") != ""
+        labelled = page.evaluate("() => cy.nodes('.concept.lbl').length")
+        assert 0 < labelled < len(cmap.concepts) / 4
+        # clicking a concept shows the labels of its links
+        page.evaluate("() => { cy.getElementById('n10').emit('tap'); }")
+        shown = page.evaluate(
+            "() => cy.edges('.focus').filter(e => e.data('label'))"
+            ".map(e => e.style('label') === e.data('label'))"
+        )
+        assert shown and all(shown)
     finally:
         page.close()
     assert errors == [] and dialogs == [] and browser.blocked == []

@@ -11,7 +11,8 @@
   var searchStatus = document.getElementById("search-status");
   var large = data.large;
   // Very large maps draw links as "haystack" lines (no arrow heads): the fastest edges
-  // Cytoscape has; at that zoom level arrow heads are not visible anyway.
+  // Cytoscape has; at that zoom level arrow heads are not visible anyway. Their concepts
+  // get labels only when zoomed in (see labelOnScreen).
   var huge = data.concepts.length > 2000;
   // Small maps are shown whole in a small frame: bigger type keeps labels readable.
   var small = data.concepts.length <= 60;
@@ -63,51 +64,77 @@
     });
   });
   data.relationships.forEach(function (r) {
+    // Line-end classes only where ends are drawn (haystack lines have none): every class
+    // that matches a selector costs style work on each of thousands of links.
+    var cls = ["stroke-" + r.stroke];
+    if (!huge) { cls.push("head-" + r.head, "tail-" + r.tail); }
+    if (r.path) { cls.push("path"); }
     elements.push({
       group: "edges",
       data: { id: r.id, key: r.key, source: r.source, target: r.target, label: r.label || "", kind: r.kind },
-      classes: ["stroke-" + r.stroke, "head-" + r.head, "tail-" + r.tail, r.path ? "path" : ""].join(" ")
+      classes: cls.join(" ")
     });
   });
 
+  // -- style ----------------------------------------------------------------------
+  // Cytoscape applies each property of each matching rule to each element one at a time
+  // (with bookkeeping per property), so on big maps the style sheet sets as few
+  // properties per element as it can: defaults are left out, link labels are styled only
+  // where they are shown, and the drawing order comes from Cytoscape's default (links
+  // under concepts) instead of a z-index on every element.
   var ends = { arrow: "triangle", circle: "circle", cross: "tee", none: "none" };
+  var edgeLabel = {
+    "label": "data(label)", "font-size": large ? 10 : small ? 14 : 12, "color": "#52606d",
+    "text-background-color": "#ffffff", "text-background-opacity": 0.85,
+    "text-background-padding": "1px", "text-wrap": "wrap", "text-max-width": "120px"
+  };
+  var edgeBase = { "width": 1.6, "line-color": "#90a4ae" };
+  // huge maps: "haystack" lines, Cytoscape's default (so not set) and the fastest it draws
+  if (!huge) {
+    edgeBase["curve-style"] = large ? "straight" : "bezier";
+    edgeBase["target-arrow-color"] = edgeBase["source-arrow-color"] = "#90a4ae";
+    edgeBase["arrow-scale"] = 1.1;
+  }
+  // large maps: link labels only around the selected concept (measuring thousands is slow),
+  // drawn once readable
+  if (large) {
+    edgeLabel["min-zoomed-font-size"] = 10;
+  } else {
+    Object.keys(edgeLabel).forEach(function (k) { edgeBase[k] = edgeLabel[k]; });
+  }
+  var conceptStyle = {
+    "width": "data(size)", "height": "data(size)",
+    "background-color": "data(color)", "border-color": "data(border)", "border-width": 2
+  };
+  var conceptLabel = {
+    "label": "data(label)", "font-size": large ? 12 : small ? 19 : 15, "color": "#1f2933",
+    "text-valign": "bottom", "text-margin-y": 4,
+    "text-wrap": "wrap", "text-max-width": large ? "140px" : "160px",
+    "text-background-color": "#ffffff", "text-background-opacity": 0.8,
+    "text-background-padding": "1px", "text-background-shape": "roundrectangle"
+  };
+  // labels are drawn only once they are readable on screen
+  if (large) { conceptLabel["min-zoomed-font-size"] = 9; }
+  // huge maps: only concepts on screen get labels (class "lbl", see labelOnScreen)
+  if (!huge) { Object.keys(conceptLabel).forEach(function (k) { conceptStyle[k] = conceptLabel[k]; }); }
+  var subgraphStyle = {
+    "shape": "round-rectangle", "background-color": "#eef2f7", "background-opacity": 0.75,
+    "border-color": "#9aa5b1", "border-width": 1.5, "padding": "22px",
+    "label": "data(label)", "font-size": large ? 14 : small ? 20 : 17, "font-weight": "bold", "color": "#334e68",
+    "text-valign": "top", "text-margin-y": -4,
+    "text-wrap": "wrap", "text-max-width": "260px"
+  };
+  if (large) { subgraphStyle["min-zoomed-font-size"] = 7; }
   var style = [
-    { selector: "node.concept", style: {
-      "shape": "ellipse", "width": "data(size)", "height": "data(size)",
-      "background-color": "data(color)", "border-color": "data(border)", "border-width": 2,
-      "label": "data(label)", "font-size": large ? 12 : small ? 19 : 15, "color": "#1f2933",
-      "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
-      "text-wrap": "wrap", "text-max-width": large ? "140px" : "160px",
-      "text-background-color": "#ffffff", "text-background-opacity": 0.8,
-      "text-background-padding": "1px", "text-background-shape": "roundrectangle",
-      "min-zoomed-font-size": large ? 9 : 0
-    } },
-    { selector: "node.subgraph", style: {
-      "shape": "round-rectangle", "background-color": "#eef2f7", "background-opacity": 0.75,
-      "border-color": "#9aa5b1", "border-width": 1.5, "padding": "22px",
-      "label": "data(label)", "font-size": large ? 14 : small ? 20 : 17, "font-weight": "bold", "color": "#334e68",
-      "text-valign": "top", "text-halign": "center", "text-margin-y": -4,
-      "text-wrap": "wrap", "text-max-width": "260px",
-      "min-zoomed-font-size": large ? 7 : 0
-    } },
+    { selector: "node.concept", style: conceptStyle },
+    { selector: "node.subgraph", style: subgraphStyle },
+    // plain rectangles under everything else, inner subgraphs over outer ones
     { selector: "node.box", style: {
       "width": "data(w)", "height": "data(h)", "padding": 0, "events": "no",
-      "z-index-compare": "manual", "z-index": "data(depth)", "text-margin-y": -2
+      "z-compound-depth": "bottom", "z-index": "data(depth)", "text-margin-y": -2
     } },
-    { selector: "edge", style: { "z-index-compare": "manual", "z-index": 50 } },
-    { selector: "node.concept", style: { "z-index-compare": "manual", "z-index": 100 } },
-    { selector: "edge", style: {
-      "width": 1.6, "line-color": "#90a4ae", "curve-style": huge ? "haystack" : large ? "straight" : "bezier",
-      "target-arrow-color": "#90a4ae", "source-arrow-color": "#90a4ae",
-      "arrow-scale": 1.1, "label": "data(label)", "font-size": large ? 10 : small ? 14 : 12, "color": "#52606d",
-      "text-background-color": "#ffffff", "text-background-opacity": 0.85,
-      "text-background-padding": "1px", "text-wrap": "wrap", "text-max-width": "120px",
-      "min-zoomed-font-size": large ? 10 : 0
-    } },
-    // large maps: link labels only around the selected concept (measuring thousands is slow)
-    { selector: "edge", style: { "label": large ? "" : "data(label)" } },
-    { selector: "edge.focus", style: { "label": "data(label)" } },
-    { selector: "edge.stroke-thick", style: {
+    { selector: "edge", style: edgeBase },
+    { selector: "edge.stroke-thick", style: huge ? { "width": 3.4, "line-color": "#546e7a" } : {
       "width": 3.4, "line-color": "#546e7a", "target-arrow-color": "#546e7a", "source-arrow-color": "#546e7a"
     } },
     { selector: "edge.stroke-dotted", style: { "line-style": "dashed", "line-dash-pattern": [7, 4] } },
@@ -126,18 +153,23 @@
     { selector: "node.subgraph.faded", style: { "opacity": 0.35 } },
     { selector: "edge.focus", style: { "width": 3, "line-color": "#1d6f93", "target-arrow-color": "#1d6f93", "source-arrow-color": "#1d6f93", "z-index": 10 } }
   ];
-  Object.keys(ends).forEach(function (end) {
-    style.push({ selector: "edge.head-" + end, style: { "target-arrow-shape": ends[end] } });
-    style.push({ selector: "edge.tail-" + end, style: { "source-arrow-shape": ends[end] } });
-  });
-  style.push({ selector: "edge.head-circle", style: { "target-arrow-fill": "hollow" } });
-  style.push({ selector: "edge.tail-circle", style: { "source-arrow-fill": "hollow" } });
+  if (huge) { style.push({ selector: "node.concept.lbl", style: conceptLabel }); }
+  if (large) { style.push({ selector: "edge.focus", style: edgeLabel }); }
+  if (!huge) {
+    Object.keys(ends).forEach(function (end) {
+      style.push({ selector: "edge.head-" + end, style: { "target-arrow-shape": ends[end] } });
+      style.push({ selector: "edge.tail-" + end, style: { "source-arrow-shape": ends[end] } });
+    });
+    style.push({ selector: "edge.head-circle", style: { "target-arrow-fill": "hollow" } });
+    style.push({ selector: "edge.tail-circle", style: { "source-arrow-fill": "hollow" } });
+  }
 
+  // Elements are added after the constructor (see "layout" below); its mandatory layout
+  // would otherwise set every position once more ("null" with no elements costs nothing).
   var cy = cytoscape({
     container: container,
-    elements: elements,
     style: style,
-    layout: { name: "preset", fit: !huge, padding: 30 },
+    layout: { name: "null" },
     minZoom: 0.0005,
     maxZoom: 4,
     boxSelectionEnabled: false,
@@ -147,6 +179,32 @@
   });
   window.cy = cy;
   window.conceptmapReady = false;
+
+  // -- labels of huge maps ----------------------------------------------------------
+  // A concept gets its label (class "lbl") once it is on or near the screen at a zoom
+  // where labels can be read; measuring thousands of labels up front costs most of a second.
+  var LABEL_ZOOM = 0.5;  // labels become readable at 9 / 12 = 0.75 (min-zoomed-font-size)
+  var unlabelled = [];
+  var labelTimer = null;
+  function labelOnScreen() {
+    labelTimer = null;
+    if (!unlabelled.length || cy.zoom() < LABEL_ZOOM) { return; }
+    var e = cy.extent();
+    var mx = e.w / 2, my = e.h / 2;  // a margin, so a small pan shows labels at once
+    var show = [];
+    unlabelled = unlabelled.filter(function (n) {
+      var p = n.position();
+      var on = p.x >= e.x1 - mx && p.x <= e.x2 + mx && p.y >= e.y1 - my && p.y <= e.y2 + my;
+      if (on) { show.push(n); }
+      return !on;
+    });
+    if (show.length) { cy.collection(show).addClass("lbl"); }
+  }
+  if (huge) {
+    cy.on("viewport", function () {
+      if (labelTimer === null) { labelTimer = window.setTimeout(labelOnScreen, 60); }
+    });
+  }
 
   // -- details: tooltip and panel -----------------------------------------------
   function subgraphTitle(node) {
@@ -398,7 +456,13 @@
     });
   }
 
+  function addElements() {
+    cy.add(elements);
+    if (huge) { unlabelled = cy.nodes(".concept").toArray(); }
+  }
+
   if (data.layout === "physics" && data.concepts.length > 1) {
+    addElements();
     var layout = cy.layout({
       name: "cose",
       animate: true,
@@ -423,13 +487,19 @@
     layout.one("layoutstop", function () { separateGroups(); cy.fit(undefined, 30); ready(); });
     layout.run();
   } else {
-    // Graphviz (and the grid fallback) already keep subgraphs apart
-    if (huge) {
-      fitToPositions(30);  // cy.fit would measure thousands of labels first
-    } else {
-      cy.fit(undefined, 30);
-    }
-    ready();
+    // Fixed positions (Graphviz, or the grid fallback; both keep subgraphs apart). The
+    // elements come one frame after the constructor: Cytoscape's first frame of a graph
+    // builds its layer textures of all elements at once (about 0.2 s more before a
+    // 5,000-concept map shows); any later frame builds them a few at a time.
+    window.requestAnimationFrame(function () {
+      addElements();
+      if (huge) {
+        fitToPositions(30);  // cy.fit would compute every element's bounds first
+      } else {
+        cy.fit(undefined, 30);
+      }
+      ready();
+    });
   }
 
   // Fit the view to the node positions alone (labels not measured).
