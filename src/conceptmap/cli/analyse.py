@@ -337,8 +337,13 @@ def prereqs_cmd(
         click.echo(f"{cmap.label_of(t)} has no prerequisites in this map")
     else:
         click.echo(f"before {cmap.label_of(t)}, learn:")
-    for s in steps:
-        click.echo(f"{s.position:>3}. {s.label} (depth {s.depth}) via {_rel(s.via[0], cmap)}")
+    if steps:  # one write: tens of thousands of lines on big maps
+        click.echo(
+            "\n".join(
+                f"{s.position:>3}. {s.label} (depth {s.depth}) via {_rel(s.via[0], cmap)}"
+                for s in steps
+            )
+        )
     _findings(r.assumptions, r.cycles)
 
 
@@ -363,9 +368,12 @@ def order_cmd(
     if fmt == "json":
         _emit_json_top(r, "steps", len(steps))
         return
+    lines = []
     for s in steps:
         after = f"  after {', '.join(sorted({_other(v, s.id) for v in s.via}))}" if s.via else ""
-        click.echo(f"{s.position:>3}. {s.label} (level {s.depth}){after}")
+        lines.append(f"{s.position:>3}. {s.label} (level {s.depth}){after}")
+    if lines:  # one write: tens of thousands of lines on big maps
+        click.echo("\n".join(lines))
     _findings(r.assumptions, r.cycles)
 
 
