@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib
 import json
 import math
 import re
@@ -394,42 +393,25 @@ def graphviz_positions(
 # -- data helpers -------------------------------------------------------------------
 
 
-def _analysis_functions() -> tuple[Any, Any]:
-    """``centrality`` and ``clusters`` from :mod:`conceptmap.analysis`, where importable."""
-    found = []
-    for name in ("centrality", "clusters"):
-        fn: Any = None
-        for module in ("conceptmap.analysis", f"conceptmap.analysis.{name}"):
-            try:
-                fn = getattr(importlib.import_module(module), name, None)
-            except ImportError:
-                fn = None
-            if callable(fn):
-                break
-        found.append(fn if callable(fn) else None)
-    return found[0], found[1]
-
-
 def _analysis(cmap: ConceptMap) -> tuple[dict[str, dict[str, float | str]], dict[str, str]]:
-    """Metrics and clusters from :mod:`conceptmap.analysis`, else degree and no clusters."""
-    centrality, clusters = _analysis_functions()
+    """Metrics (tooltips, sizes) and clusters (colours) from :mod:`conceptmap.analysis`."""
+    from conceptmap.analysis import centrality, clusters
+
     metrics: dict[str, dict[str, float | str]] = {}
     groups: dict[str, str] = {}
-    if centrality is None or not cmap.concepts:
-        metrics = _degree_metrics(cmap)
-    else:
-        for item in centrality(cmap).concepts:
-            metrics[item.id] = {
-                k: getattr(item, k)
-                for k in ("degree", "betweenness", "pagerank", "tier")
-                if getattr(item, k, None) is not None
-            }
-    if clusters is not None and cmap.concepts:
-        for cluster in clusters(cmap).clusters:
-            name = str(getattr(cluster, "name", None) or cluster.id)
-            for member in cluster.members:
-                groups[member] = name
-                metrics.setdefault(member, {})["cluster"] = name
+    if not cmap.concepts:
+        return _degree_metrics(cmap), groups
+    for item in centrality(cmap).concepts:
+        metrics[item.id] = {
+            "degree": item.degree,
+            "betweenness": item.betweenness,
+            "pagerank": item.pagerank,
+            "tier": item.tier,
+        }
+    for cluster in clusters(cmap).clusters:
+        for member in cluster.members:
+            groups[member] = cluster.name
+            metrics.setdefault(member, {})["cluster"] = cluster.name
     return metrics, groups
 
 
