@@ -45,6 +45,15 @@ __all__ = ["report", "schema"]
 CACHE_NAME = ".conceptmap-cache.json"
 COMBINED = "combined"
 FORMATS = ("md", "html", "json", "mermaid", "dot", "svg")
+#: The file each format writes into a map's folder.
+_FORMAT_FILES = {
+    "md": "report.md",
+    "html": "report.html",
+    "json": "report.json",
+    "mermaid": "map.mmd",
+    "dot": "map.dot",
+    "svg": "map.svg",
+}
 _RESERVED = {COMBINED, "index"}
 
 
@@ -123,15 +132,7 @@ def _metrics(rep: MapReport) -> tuple[dict[str, dict[str, Any]], dict[str, str]]
 
 
 def _expected(formats: tuple[str, ...], svg: bool) -> list[str]:
-    files = {
-        "md": "report.md",
-        "html": "report.html",
-        "json": "report.json",
-        "mermaid": "map.mmd",
-        "dot": "map.dot",
-        "svg": "map.svg",
-    }
-    return [files[f] for f in formats if f != "svg" or svg]
+    return [_FORMAT_FILES[f] for f in formats if f != "svg" or svg]
 
 
 def _write_outputs(
@@ -190,14 +191,6 @@ _LINK_ORDER = {
     "md": ("md", "html", "json", "mermaid", "dot", "svg"),
     "html": ("html", "md", "svg", "json", "mermaid", "dot"),
 }
-_LINK_FILES = {
-    "md": "report.md",
-    "html": "report.html",
-    "json": "report.json",
-    "mermaid": "map.mmd",
-    "dot": "map.dot",
-    "svg": "map.svg",
-}
 
 
 def _link(formats: tuple[str, ...], index: str) -> str:
@@ -208,8 +201,8 @@ def _link(formats: tuple[str, ...], index: str) -> str:
     """
     for fmt in _LINK_ORDER[index]:
         if fmt in formats:
-            return _LINK_FILES[fmt]
-    return _LINK_FILES[index]
+            return _FORMAT_FILES[fmt]
+    return _FORMAT_FILES[index]
 
 
 def _load_cache(path: Path) -> dict[str, Any]:
@@ -222,15 +215,7 @@ def _load_cache(path: Path) -> dict[str, Any]:
 
 # Every file name `report` writes into a map's folder; a cache written before manifests
 # existed (no "files" list) is trusted for these names only.
-_OUTPUT_NAMES = (
-    "report.md",
-    "report.html",
-    "report.json",
-    "map.mmd",
-    "map.dot",
-    "map.svg",
-    "concepts.json",
-)
+_OUTPUT_NAMES = (*_FORMAT_FILES.values(), "concepts.json")
 
 
 def _plain_name(name: object) -> bool:
