@@ -272,3 +272,22 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert "Reporting" not in piped
     quiet = _run_with_stderr(["report", "maps", "-o", "out3", "-q"], tty=True, cwd=tmp_path)
     assert "Reporting" not in quiet
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+def test_big_maps_get_no_static_svg_and_still_skip_when_unchanged(tmp_path, monkeypatch):
+    """Above SVG_MAX_CONCEPTS the report draws no SVG (Graphviz would take minutes), says
+    why, and an unchanged map is still skipped on the next run."""
+    import conceptmap.cli.report as report_cli
+
+    monkeypatch.setattr(report_cli, "SVG_MAX_CONCEPTS", 3)  # attention: 3, vision: 4
+    maps = _folder(tmp_path, broken=False)
+    out = tmp_path / "out"
+    first = _run(str(maps), "-o", str(out))
+    assert (out / "attention" / "map.svg").is_file()
+    assert not (out / "vision" / "map.svg").exists()
+    assert "vision.md: no SVG: 4 concepts are more than a static picture shows well" in (
+        first.stderr
+    )
+    second = _run(str(maps), "-o", str(out))
+    assert "2 maps: 0 written, 2 unchanged, skipped" in second.stdout

@@ -143,3 +143,20 @@ def test_unknown_render_format() -> None:
 def test_dot_syntax_error_is_an_export_error() -> None:
     with pytest.raises(ExportError, match="dot` failed"):
         render("digraph { a -> }", "svg")
+
+
+def test_engine_by_size() -> None:
+    from conceptmap.export.dot import DOT_MAX_CONCEPTS, engine_for
+    from conceptmap.model import Concept, ConceptMap
+
+    def of(n: int) -> ConceptMap:
+        return ConceptMap(concepts=tuple(Concept(id=f"c{i}", label=f"c{i}") for i in range(n)))
+
+    assert engine_for(of(DOT_MAX_CONCEPTS)) == "dot"
+    assert engine_for(of(DOT_MAX_CONCEPTS + 1)) == "sfdp"  # dot: minutes at thousands
+
+
+@needs_dot
+def test_render_gives_up_after_its_time_limit() -> None:
+    with pytest.raises(ExportError, match=r"did not finish drawing the map within 0 s"):
+        render(to_dot(_hostile()), "svg", timeout=0.0001)

@@ -131,6 +131,16 @@ def _metrics(rep: MapReport) -> tuple[dict[str, dict[str, Any]], dict[str, str]]
     return metrics, groups
 
 
+#: Largest map `report` draws as a static SVG. Above it, Graphviz takes tens of seconds
+#: (``sfdp``; ``dot`` did not finish in ten minutes at 5,000 concepts) for a picture too
+#: dense to read; the interactive map in report.html shows such maps.
+SVG_MAX_CONCEPTS = 1000
+
+
+def _draws_svg(cmap: ConceptMap, svg_ok: bool) -> bool:
+    return svg_ok and len(cmap.concepts) <= SVG_MAX_CONCEPTS
+
+
 def _expected(formats: tuple[str, ...], svg: bool) -> list[str]:
     return [_FORMAT_FILES[f] for f in formats if f != "svg" or svg]
 
@@ -149,7 +159,7 @@ def _write_outputs(
     that lets a later run remove exactly these files when the map is gone.
     """
     from conceptmap.export import ExportError
-    from conceptmap.export.dot import render, to_dot
+    from conceptmap.export.dot import engine_for, render, to_dot
     from conceptmap.export.mermaid import to_mermaid
 
     def write(name: str, data: str | bytes) -> None:
@@ -171,9 +181,16 @@ def _write_outputs(
     if "dot" in formats and dot_text is not None:
         write("map.dot", dot_text)
     svg: bytes | None = None
-    if svg_ok and dot_text is not None and ({"svg", "html"} & set(formats)):
+    if not _draws_svg(cmap, svg_ok):
+        if svg_ok and "svg" in formats:
+            note = (
+                f"no SVG: {len(cmap.concepts):,} concepts are more than a static picture shows "
+                f"well (the report draws up to {SVG_MAX_CONCEPTS:,}; `conceptmap export FILE "
+                "--to svg` draws it anyway); report.html has the interactive map"
+            )
+    elif dot_text is not None and ({"svg", "html"} & set(formats)):
         try:
-            svg = render(dot_text, "svg")
+            svg = render(dot_text, "svg", engine=engine_for(cmap))
         except ExportError as exc:
             note = f"no SVG: {exc}"
     if "svg" in formats and svg is not None:
@@ -442,7 +459,6 @@ def report(
     lines: list[str] = []
     notes: list[str] = []
     written = skipped = 0
-    expected = _expected(fmts, svg_ok)
 
     def run(job: _Job) -> None:
         nonlocal written, skipped, failed
@@ -471,7 +487,7 @@ def report(
             isinstance(prev, dict)
             and prev.get("key") == key
             and isinstance(prev.get("files"), dict)
-            and set(expected) <= set(files)
+            and set(_expected(fmts, _draws_svg(job.cmap, svg_ok))) <= set(files)
         ):
             try:
                 entry = IndexEntry.model_validate(prev.get("entry"))
@@ -570,7 +586,8 @@ def report(
             prev
             and prev.get("key") == ckey
             and isinstance(prev.get("files"), dict)
-            and {*expected, "concepts.json"} <= set(cfiles)
+            and {*_expected(fmts, svg_ok and prev.get("svg", True) is True), "concepts.json"}
+            <= set(cfiles)
         ):
             shared_count = int(prev.get("shared", 0))
             new_cache["combined"] = {**prev, "files": cfiles}
@@ -594,6 +611,7 @@ def report(
                     "key": ckey,
                     "shared": shared_count,
                     "files": dict(sorted(cfiles.items())),
+                    "svg": _draws_svg(graph.cmap, svg_ok),
                 }
                 lines.append(
                     f"combined graph of {len(ok_jobs)} maps -> {folder}/ "

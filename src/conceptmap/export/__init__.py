@@ -96,15 +96,15 @@ def _dot(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any)
 
 
 def _svg(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any) -> bytes:
-    from conceptmap.export.dot import render
+    from conceptmap.export.dot import engine_for, render
 
-    return render(_dot(cmap, highlight_path=highlight_path), "svg")
+    return render(_dot(cmap, highlight_path=highlight_path), "svg", engine=engine_for(cmap))
 
 
 def _png(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any) -> bytes:
-    from conceptmap.export.dot import render
+    from conceptmap.export.dot import engine_for, render
 
-    return render(_dot(cmap, highlight_path=highlight_path), "png")
+    return render(_dot(cmap, highlight_path=highlight_path), "png", engine=engine_for(cmap))
 
 
 def _json(cmap: ConceptMap, **_: Any) -> str:

@@ -45,6 +45,7 @@ from markupsafe import Markup
 
 from conceptmap.errors import UnknownConceptError
 from conceptmap.export import ExportError
+from conceptmap.export.dot import DOT_MAX_CONCEPTS
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -62,8 +63,6 @@ __all__ = [
 
 #: Largest map laid out by in-browser physics; the CLI passes Graphviz positions above it.
 PHYSICS_MAX_CONCEPTS = 150
-#: Largest map laid out by Graphviz ``dot``; ``sfdp`` (much faster) is used above it.
-DOT_MAX_CONCEPTS = 1000
 
 _HERE = Path(__file__).resolve().parent
 _TEMPLATES = _HERE / "templates"
