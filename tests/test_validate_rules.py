@@ -230,6 +230,9 @@ class _Vocab:
     def prerequisite_end(self, label, kind=None):
         return ("target", True) if label == "needs" else ("source", False)
 
+    def is_ambiguous(self, label):
+        return False
+
 
 def test_prerequisite_cycle_and_pathway_order():
     cmap = _map([("A", "B", "needs"), ("B", "A", "needs")], concepts="AB")
@@ -240,6 +243,17 @@ def test_prerequisite_cycle_and_pathway_order():
     result = _run(cmap, text, relations=_Vocab())
     (order,) = result.findings
     assert (order.rule, order.line, order.column) == ("pathway-order", 5, 4)
+
+
+def test_ambiguous_phrases_make_no_order_findings():
+    """`type` is read both ways in real maps: no cycle or pathway-order finding rests on it."""
+    cycle = _map([("A", "B", "type"), ("B", "A", "type")], concepts="AB")
+    assert "prerequisite-cycle" not in [f.rule for f in _run(cycle).findings]
+    known = _map([("A", "B", "requires"), ("B", "A", "requires")], concepts="AB")
+    assert "prerequisite-cycle" in [f.rule for f in _run(known).findings]
+    order = _map([("B", "A", "type")], concepts="AB")  # read as: B first
+    text = "## Learning Pathways\n\n```\n1. Concept A\n2. Concept B\n```\n"
+    assert "pathway-order" not in [f.rule for f in _run(order, text).findings]
 
 
 def test_style_naming_unknown_node():

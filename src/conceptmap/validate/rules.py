@@ -121,9 +121,10 @@ class Context:
         return self.relations if self.relations is not None else default_relations()
 
     def prerequisite_first(self, r: Relationship) -> str | None:
-        """The end of *r* learned first, when the vocabulary knows the phrase."""
+        """The end of *r* learned first, when the vocabulary knows the phrase and it is not
+        one that maps use both ways round (``type``): findings rest on sure readings only."""
         end, known = self.vocabulary.prerequisite_end(r.label, r.kind)
-        if not known:
+        if not known or self.vocabulary.is_ambiguous(r.label):
             return None
         return r.source if end == "source" else r.target
 
