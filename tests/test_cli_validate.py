@@ -192,3 +192,24 @@ def test_pre_commit_hooks_run_real_commands(tmp_path):
         assert result.exit_code == 1, result.output  # the seed's stale claims fail the hook
         fixed = "**Total Concepts:** 28" in target.read_text(encoding="utf-8")
         assert fixed == ("--fix" in argv)  # only the -fix hook rewrites the file
+
+
+def test_folders_include_text_files_like_the_seed_documents(tmp_path, monkeypatch):
+    """Generated study material is often .txt (the seed map is): a folder scan finds it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes").mkdir()
+    shutil.copy(FIXTURES / MAP, tmp_path / "notes" / "map.txt")
+    (tmp_path / "notes" / "requirements.txt").write_text("networkx>=3.4\n", encoding="utf-8")
+    r = _run("notes", "--format", "json")
+    assert r.exit_code == 1, r.output  # the seed's stale statistics: errors
+    data = json.loads(r.stdout)
+    paths = {f["path"] for f in data["findings"]}
+    assert paths == {str(Path("notes") / "map.txt")}  # the other .txt is no map: not reported
+
+
+def test_a_folder_without_documents_is_a_usage_error(tmp_path):
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "a.png").write_bytes(b"\x89PNG")
+    r = _run(str(tmp_path / "pics"))
+    assert r.exit_code == 2
+    assert "no documents in" in r.output and ".txt" in r.output

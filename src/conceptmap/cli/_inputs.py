@@ -17,6 +17,7 @@ from conceptmap.cli._common import UsageProblem
 from conceptmap.parse import decode_bytes
 
 __all__ = [
+    "DOCUMENT_SUFFIXES",
     "MAP_REF_RE",
     "InputFile",
     "collect_inputs",
@@ -26,7 +27,9 @@ __all__ = [
     "resolve_reference",
 ]
 
-_SUFFIXES = (".md", ".markdown", ".mmd", ".mermaid")
+#: Files a folder is searched for: Markdown notes (``.txt`` too: generated study material
+#: often is, like the seed documents), bare Mermaid.
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".mmd", ".mermaid")
 MAP_REF_RE = re.compile(
     r"^[ \t>]*(?:[-*+][ \t]+)?\*\*Concept Map:?\*\*:?[ \t]*(.+?)[ \t]*$", re.I | re.M
 )
@@ -66,7 +69,7 @@ def collect_inputs(paths: tuple[str, ...]) -> tuple[list[Path], set[Path]]:
                 f
                 for f in p.rglob("*")
                 if f.is_file()
-                and f.suffix.lower() in _SUFFIXES
+                and f.suffix.lower() in DOCUMENT_SUFFIXES
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             files.extend(found)

@@ -15,7 +15,7 @@ from conceptmap.cli._common import (
     read_text,
     write_atomic,
 )
-from conceptmap.cli._inputs import MAP_REF_RE
+from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE
 from conceptmap.cli._inputs import InputFile as _File
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import map_reference as _map_ref
@@ -150,6 +150,10 @@ def validate(
         raise UsageProblem(str(exc)) from None
 
     files, explicit = _collect(paths)
+    if not files and map_file is None:
+        raise UsageProblem(
+            f"no documents in {', '.join(paths)} (looked for {', '.join(DOCUMENT_SUFFIXES)} files)"
+        )
     problems: list[str] = []
     maps: dict[Path, tuple[_File, Document]] = {}
     siblings: dict[Path, list[Path]] = {}
