@@ -292,3 +292,11 @@ def _check_route(edges, start, goal, any_direction):
     # same input, same route
     again = learning_path(cmap, a, b, any_direction=any_direction)
     assert [s.relationship.id for s in again.steps] == [s.relationship.id for s in result.steps]
+
+
+def test_no_route_reports_the_readings_that_decided_it():
+    # BERT ==>|type| ENCONLY reads "BERT first": no route from BERT to Self-Attention, and
+    # the ambiguous reading that decided it is reported.
+    r = learning_path(seed_map(), "BERT", "SELFATTN")
+    assert not r.found
+    assert ("type", "ambiguous") in [(a.label, a.reason) for a in r.assumptions]

@@ -401,6 +401,11 @@ def learning_path(
         # cycles in the region between start and goal (descendants of start, ancestors of goal)
         region = _reach(start, g.succ) & _reach(goal, g.pred)
         _sccs, cycles = g.cycles(region)
+        assumptions = g.assumptions(used)
+    else:
+        # No route: the readings of relationships leaving what start leads to, or entering
+        # what leads to goal, decided that; read the other way, one of them could make one.
+        assumptions = g.assumptions(within=_reach(start, g.succ) | _reach(goal, g.pred))
     return PathResult(
         start=start,
         goal=goal,
@@ -409,7 +414,7 @@ def learning_path(
         reverse_exists=reverse,
         cost=cost,
         steps=tuple(steps),
-        assumptions=g.assumptions(used),
+        assumptions=assumptions,
         cycles=cycles,
     )
 

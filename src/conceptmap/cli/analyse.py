@@ -299,6 +299,7 @@ def path_cmd(
                 f"{cmap.label_of(b)} is learned before {cmap.label_of(a)}; try swapping them"
             )
         click.echo("hint: --any-direction shows how they are related")
+        _findings(r.assumptions, r.cycles)
     if not r.found:
         click.get_current_context().exit(1)
 
