@@ -73,3 +73,31 @@ def test_seed_map():
     assert len(r.cross_links) == 11
     assert r.connectors[0].id == "SELFATTN"
     assert len(r.components) == 1
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_cuts_match_networkx_on_random_maps(seed):
+    """Articulation points and bridges from the one-pass search equal networkx's."""
+    import random
+
+    import networkx as nx
+
+    from conceptmap.graph import undirected
+    from conceptmap.model import Concept, ConceptMap, Relationship
+
+    rng = random.Random(seed)
+    n = rng.randrange(2, 30)
+    pairs = [(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randrange(0, 2 * n))]
+    pairs += [(v, rng.randrange(v)) for v in range(1, n) if rng.random() < 0.5]  # tree-ish
+    cmap = ConceptMap(
+        concepts=tuple(Concept(id=f"c{i}", label=f"c{i}") for i in range(n)),
+        relationships=tuple(
+            Relationship(id=f"e{k}", source=f"c{a}", target=f"c{b}")
+            for k, (a, b) in enumerate(pairs)
+        ),
+    )
+    G = undirected(cmap)
+    r = bridges(cmap)
+    assert {a.id for a in r.articulation_points} == set(nx.articulation_points(G))
+    expected = {frozenset(e) for e in nx.bridges(G) if G[e[0]][e[1]]["weight"] == 1}
+    assert {frozenset((b.source, b.target)) for b in r.bridges} == expected

@@ -19,7 +19,7 @@ All on the undirected view without invisible links:
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from conceptmap.analysis.clusters import clusters as find_clusters
 from conceptmap.analysis.clusters import top_subgraph
@@ -53,6 +53,60 @@ def participation(links: Counter[str]) -> float:
     return 1.0 - sum((x / k) ** 2 for x in links.values())
 
 
+def _cuts(adj: dict[str, list[str]]) -> tuple[set[str], list[tuple[str, str]]]:
+    """Articulation points and bridges of a simple undirected graph, in one pass.
+
+    Hopcroft and Tarjan's depth-first search with low points, iterative (no recursion
+    limit on long chains): a bridge is a tree edge ``(u, v)`` with ``low[v] > disc[u]``; a
+    non-root ``u`` is an articulation point when a child has ``low[v] >= disc[u]``, the
+    root when it has two or more children. Linear time; networkx's chain decomposition
+    took 0.5 s for the bridges of a 10,000-concept map (tests compare the two).
+
+    >>> sorted(_cuts({"A": ["B"], "B": ["A", "C"], "C": ["B"]})[0])
+    ['B']
+    """
+    disc: dict[str, int] = {}
+    low: dict[str, int] = {}
+    points: set[str] = set()
+    edges: list[tuple[str, str]] = []
+    clock = 0
+    for root in adj:
+        if root in disc:
+            continue
+        disc[root] = low[root] = clock
+        clock += 1
+        children = 0
+        stack: list[tuple[str, str | None, Iterator[str]]] = [(root, None, iter(adj[root]))]
+        while stack:
+            v, parent, todo = stack[-1]
+            for w in todo:
+                if w == parent:
+                    continue  # the tree edge back up (the graph is simple: just one)
+                if w in disc:
+                    if disc[w] < low[v]:
+                        low[v] = disc[w]
+                    continue
+                disc[w] = low[w] = clock
+                clock += 1
+                stack.append((w, v, iter(adj[w])))
+                break
+            else:  # every neighbour of v seen: v is done
+                stack.pop()
+                if parent is None:
+                    continue
+                if low[v] < low[parent]:
+                    low[parent] = low[v]
+                if low[v] > disc[parent]:
+                    edges.append((parent, v))
+                if parent == root:
+                    children += 1
+                elif low[v] >= disc[parent]:
+                    points.add(parent)
+        if children > 1:
+            points.add(root)
+    return points, edges
+
+
 def bridges(cmap: ConceptMap) -> BridgeResult:
     """Articulation points, bridge relationships, connectors, cross-links and components.
 
@@ -68,17 +122,15 @@ def bridges(cmap: ConceptMap) -> BridgeResult:
     >>> [a.id for a in r.articulation_points], [b.relationship for b in r.bridges]
     (['B'], ['e1', 'e2'])
     """
-    import networkx as nx  # imported here: `conceptmap stats` never needs it
-
     G = undirected(cmap)
     visible = [r for r in cmap.relationships if r.stroke != "invisible" and r.source != r.target]
-    arts = sorted(nx.articulation_points(G))
+    cut_points, cut_edges = _cuts({v: list(G.adj[v]) for v in G})
+    arts = sorted(cut_points)
     first_rel: dict[frozenset[str], int] = {}
     for i, r in enumerate(visible):
         first_rel.setdefault(frozenset((r.source, r.target)), i)
     bridge_rows = []
-    # types-networkx declares `bridges` as yielding nodes; it yields (u, v) edges.
-    for u, v in cast("Iterator[tuple[str, str]]", nx.bridges(G)):
+    for u, v in cut_edges:
         if G[u][v]["weight"] > 1:
             continue
         r = visible[first_rel[frozenset((u, v))]]
