@@ -291,3 +291,19 @@ def test_big_maps_get_no_static_svg_and_still_skip_when_unchanged(tmp_path, monk
     )
     second = _run(str(maps), "-o", str(out))
     assert "2 maps: 0 written, 2 unchanged, skipped" in second.stdout
+
+
+def test_huge_maps_get_no_interactive_map_in_the_report(tmp_path, monkeypatch):
+    """Above GRAPH_MAX_CONCEPTS report.html says why it has no interactive map (a 100k map
+    made a 120 MB page after minutes of layout)."""
+    import conceptmap.cli.report as report_cli
+
+    monkeypatch.setattr(report_cli, "GRAPH_MAX_CONCEPTS", 3)  # attention: 3, vision: 4
+    maps = _folder(tmp_path, broken=False)
+    out = tmp_path / "out"
+    r = _run(str(maps), "-o", str(out), "--format", "html")
+    small = (out / "attention" / "report.html").read_text(encoding="utf-8")
+    big = (out / "vision" / "report.html").read_text(encoding="utf-8")
+    assert "<iframe" in small and "<iframe" not in big
+    assert "No interactive map: 4 concepts are more than a browser draws" in big
+    assert "vision.md: no interactive map" in r.stderr

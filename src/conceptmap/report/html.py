@@ -272,6 +272,7 @@ def report_html(
     report: MapReport,
     *,
     graph_page: str | None = None,
+    map_note: str | None = None,
     svg: str | bytes | None = None,
 ) -> str:
     """``report.html``: the report as one self-contained page (same input, same bytes).
@@ -283,6 +284,8 @@ def report_html(
     graph_page
         The interactive page of :func:`conceptmap.export.html.to_html`, embedded in a
         sandboxed frame; ``None`` leaves it out.
+    map_note
+        Shown above the map: why there is no interactive graph, say.
     svg
         A Graphviz SVG picture of the map (``render(to_dot(...), "svg")``), inlined.
 
@@ -303,8 +306,10 @@ def report_html(
     nav: list[tuple[str, str]] = []
     hashes: list[str] = []
     graph = ""
-    if graph_page is not None or svg is not None:
+    if graph_page is not None or svg is not None or map_note is not None:
         inner: list[str] = []
+        if map_note is not None:
+            inner.append(f'<p class="hint">{html.escape(map_note)}</p>')
         if graph_page is not None:
             m = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', graph_page)
             if m:
