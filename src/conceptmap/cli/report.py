@@ -192,8 +192,10 @@ def _write_outputs(
             note = (
                 f"no SVG: {len(cmap.concepts):,} concepts are more than a static picture shows "
                 f"well (the report draws up to {SVG_MAX_CONCEPTS:,}; `conceptmap export FILE "
-                "--to svg` draws it anyway); report.html has the interactive map"
+                "--to svg` draws it anyway)"
             )
+            if "html" in formats and len(cmap.concepts) <= GRAPH_MAX_CONCEPTS:
+                note += "; report.html has the interactive map"
     elif dot_text is not None and ({"svg", "html"} & set(formats)):
         try:
             svg = render(dot_text, "svg", engine=engine_for(cmap))
