@@ -604,12 +604,14 @@ def _layout_dot(cmap: ConceptMap, engine: str) -> tuple[str, dict[str, str]]:
                     top, hops = parent_of[top], hops + 1  # type: ignore[assignment]
                 block[c.id] = top
         lines.extend(node_line(c.id, "  ") for c in cmap.concepts if block[c.id] is not None)
+        in_block: dict[str, list[str]] = {}  # top-level subgraph -> its concepts, in map order
+        for cid, top_sub in block.items():
+            if top_sub is not None:
+                in_block.setdefault(top_sub, []).append(cid)
         for sub in children.get(None, []):
             hub = f"h{sub_index[sub]}"
             lines.append(f"  {hub} [width=0.01, height=0.01];")
-            lines.extend(
-                f"  {hub} -> {nid[cid]} [style=invis];" for cid in nid if block[cid] == sub
-            )
+            lines.extend(f"  {hub} -> {nid[cid]} [style=invis];" for cid in in_block.get(sub, []))
     for r in cmap.relationships:
         if engine != "dot" and block.get(r.source) != block.get(r.target):
             continue
