@@ -284,3 +284,11 @@ def test_slash_compound_of_two_concepts_is_split_not_matched_to_an_alternative()
     assert both.id is None and both.candidates == ("D", "E")
     assert m.resolve("RoPE / ALiBi").id == "R"  # a label with a slash still matches itself
     assert m.resolve("Encoder-Decoder").id == "T"
+
+
+def test_a_long_prerequisite_cycle_names_ten_concepts():
+    ring = [(f"C{i:02}", f"C{(i + 1) % 12:02}", "requires") for i in range(12)]
+    cmap = _map(ring, concepts=[f"C{i:02}" for i in range(12)])
+    (cycle,) = [f for f in _run(cmap).findings if f.rule == "prerequisite-cycle"]
+    assert cycle.message.endswith("and 2 more each need the other first")
+    assert cycle.line == 10  # the cycle's first relationship in the document

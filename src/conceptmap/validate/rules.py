@@ -950,12 +950,25 @@ def _prereq_cycle(rule: Rule, ctx: Context) -> Iterator[Finding]:
         second = r.target if first == r.source else r.source
         G.add_edge(first, second)
         edges.setdefault((first, second), r)
-    for comp in sorted(sorted(c) for c in nx.strongly_connected_components(G) if len(c) > 1):
-        rels = [r for (a, b), r in edges.items() if a in comp and b in comp]
-        r0 = min(rels, key=lambda r: (r.line or 0, r.id))
-        names = ", ".join(ctx.label(i) for i in comp)
+    comps = sorted(sorted(c) for c in nx.strongly_connected_components(G) if len(c) > 1)
+    comp_of = {v: k for k, comp in enumerate(comps) for v in comp}
+    first_rel: dict[int, Relationship] = {}  # per cycle: its relationship written first
+    for (a, b), r in edges.items():
+        k = comp_of.get(a)
+        if k is not None and comp_of.get(b) == k:
+            old = first_rel.get(k)
+            if old is None or (r.line or 0, r.id) < (old.line or 0, old.id):
+                first_rel[k] = r
+    for k, comp in enumerate(comps):
+        names = ", ".join(ctx.label(i) for i in comp[:10])
+        if len(comp) > 10:
+            names += f" and {len(comp) - 10:,} more"
         yield _rel_at(
-            rule, ctx, r0, f"prerequisite cycle: {names} each need the other first", actual=names
+            rule,
+            ctx,
+            first_rel[k],
+            f"prerequisite cycle: {names} each need the other first",
+            actual=names,
         )
 
 
