@@ -269,3 +269,19 @@ def test_index_links_only_to_files_that_were_written(tmp_path):
     assert "report.html" not in html and 'href="gpt/report.md"' in html
     assert "(gpt/report.md)" in md
     assert not (out / "gpt" / "report.html").exists()
+
+
+def test_outputs_of_a_changed_map_not_rewritten_this_run_are_removed(tmp_path):
+    maps, out = _maps(tmp_path), tmp_path / "out"
+    _run(str(maps), "-o", str(out))
+    assert (out / "gpt" / "report.html").is_file()
+    # Same map, fewer formats: the earlier HTML still describes it and stays.
+    r = _run(str(maps), "-o", str(out), "--format", "md")
+    assert (out / "gpt" / "report.html").is_file() and "outdated" not in r.stdout
+    # The map changes: an HTML report of the old map would mislead, so it goes (and says so).
+    (maps / "gpt.md").write_text(GPT.replace("[Decoder]", "[Transformer decoder]"), "utf-8")
+    r = _run(str(maps), "-o", str(out), "--format", "md")
+    assert not (out / "gpt" / "report.html").exists()
+    assert "removed outdated file: gpt/report.html" in r.stdout
+    assert "Transformer decoder" in (out / "gpt" / "report.md").read_text(encoding="utf-8")
+    assert (out / "attention" / "report.html").is_file()  # unchanged maps keep theirs

@@ -478,6 +478,7 @@ def report(
     lines: list[str] = []
     notes: list[str] = []
     written = skipped = 0
+    outdated_files: list[str] = []  # earlier outputs of a changed map, not rewritten: removed
 
     def run(job: _Job) -> None:
         nonlocal written, skipped, failed
@@ -495,6 +496,8 @@ def report(
         )
         folder = out / job.name
         source = _source_ref(out_abs, job.path)
+        # What the outputs describe: the map (and block) and its sibling documents.
+        content = _sha(json.dumps([job.digest, job.block, [h for _, _, h in job.siblings]]))
         prev = old.get(job.name)
         # Files of an earlier run that are still exactly as written stay in the manifest
         # (e.g. report.html after a --format md run), so they are removed with the map.
@@ -524,7 +527,17 @@ def report(
                 block=job.block,
                 seed=seed,
             )
-            note = _write_outputs(folder, job.cmap, rep, fmts, svg_ok, files)
+            fresh: dict[str, str] = {}
+            note = _write_outputs(folder, job.cmap, rep, fmts, svg_ok, fresh)
+            # Files of an earlier run that this one did not rewrite (another --format, no
+            # SVG this time) still describe that run's map: kept only if it is unchanged.
+            outdated = sorted(set(files) - set(fresh))
+            if outdated and isinstance(earlier, dict) and earlier.get("content") != content:
+                for fname in outdated:
+                    (folder / fname).unlink(missing_ok=True)
+                    del files[fname]
+                    outdated_files.append(f"{job.name}/{fname}")
+            files.update(fresh)
         except Exception as exc:  # one broken map must not stop the others
             if isinstance(exc, ConceptMapError):
                 msg = str(exc)
@@ -545,6 +558,7 @@ def report(
         entries.append(entry)
         new_cache["maps"][job.name] = {
             "key": key,
+            "content": content,
             "entry": entry.model_dump(mode="json"),
             "source": source,
             "files": dict(sorted(files.items())),
@@ -703,6 +717,8 @@ def report(
             click.echo(line)
     for name in removed:  # deleting is never silent, even with --quiet
         click.echo(f"removed stale report: {name}")
+    for name in outdated_files:
+        click.echo(f"removed outdated file: {name} (its map changed; not written this run)")
     for msg in [*warnings, *notes]:
         click.echo(msg, err=True)
     for msg in problems:
