@@ -213,3 +213,14 @@ def test_a_folder_without_documents_is_a_usage_error(tmp_path):
     r = _run(str(tmp_path / "pics"))
     assert r.exit_code == 2
     assert "no documents in" in r.output and ".txt" in r.output
+
+
+def test_an_unreadable_text_file_in_a_folder_is_skipped_with_a_warning(tmp_path):
+    (tmp_path / "notes").mkdir()
+    shutil.copy(FIXTURES / MAP, tmp_path / "notes" / "map.md")
+    (tmp_path / "notes" / "old.txt").write_bytes(b"caf\xe9 notes\n")  # Latin-1, not a note
+    r = _run(str(tmp_path / "notes"), "--format", "json")
+    assert r.exit_code == 1  # the map's errors, not the .txt: it is skipped
+    assert "old.txt: warning: not UTF-8 text" in r.stderr and "skipped" in r.stderr
+    # named on the command line, the same file is an error
+    assert _run(str(tmp_path / "notes" / "old.txt")).exit_code == 2

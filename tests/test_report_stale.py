@@ -285,3 +285,12 @@ def test_outputs_of_a_changed_map_not_rewritten_this_run_are_removed(tmp_path):
     assert "removed outdated file: gpt/report.html" in r.stdout
     assert "Transformer decoder" in (out / "gpt" / "report.md").read_text(encoding="utf-8")
     assert (out / "attention" / "report.html").is_file()  # unchanged maps keep theirs
+
+
+def test_an_unreadable_text_file_does_not_fail_the_report(tmp_path):
+    maps, out = _maps(tmp_path), tmp_path / "out"
+    (maps / "old.txt").write_bytes(b"caf\xe9 notes\n")
+    r = _run(str(maps), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert "old.txt: warning: not UTF-8 text" in r.stderr
+    assert "failed" not in r.stdout

@@ -23,6 +23,7 @@ __all__ = [
     "collect_inputs",
     "display_path",
     "map_reference",
+    "optional_input",
     "read_input",
     "resolve_reference",
 ]
@@ -80,6 +81,12 @@ def collect_inputs(paths: tuple[str, ...]) -> tuple[list[Path], set[Path]]:
             raise UsageProblem(f"{raw}: no such file or directory")
     unique = list(dict.fromkeys(f.resolve() for f in files))
     return unique, explicit
+
+
+def optional_input(path: Path, explicit: set[Path]) -> bool:
+    """A ``.txt`` file a folder scan found: it may well be no note at all (a log, a file in
+    another encoding), so one that cannot be read is skipped with a warning, not an error."""
+    return path not in explicit and path.suffix.lower() == ".txt"
 
 
 def read_input(path: Path) -> InputFile:

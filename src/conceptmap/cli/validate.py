@@ -15,7 +15,7 @@ from conceptmap.cli._common import (
     read_text,
     write_atomic,
 )
-from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE
+from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, optional_input
 from conceptmap.cli._inputs import InputFile as _File
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import map_reference as _map_ref
@@ -184,7 +184,10 @@ def validate(
                 try:
                     docs[p] = _read(p)
                 except InputError as exc:
-                    problems.append(str(exc))
+                    if optional_input(p, explicit):
+                        click.echo(f"{exc.path}: warning: {exc.message}; skipped", err=True)
+                    else:
+                        problems.append(str(exc))
             siblings[mp] = [p for p in siblings[mp] if p in docs]
     else:
         refs: list[tuple[Path, str]] = []
@@ -192,7 +195,10 @@ def validate(
             try:
                 f = _read(p)
             except InputError as exc:
-                problems.append(str(exc))
+                if optional_input(p, explicit):
+                    click.echo(f"{exc.path}: warning: {exc.message}; skipped", err=True)
+                else:
+                    problems.append(str(exc))
                 continue
             docs[p] = f
             ref = _map_ref(f.norm)
