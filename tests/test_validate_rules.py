@@ -263,6 +263,22 @@ def test_style_naming_unknown_node():
     assert [(x.line, x.column, x.declared) for x in f] == [(4, 9, "GHOST")]
 
 
+def test_style_rule_reads_the_parsed_block_of_the_map():
+    """The parser's own block (not a second Markdown scan): right lines after another
+    diagram, and a class line on nodes used elsewhere (ids with dots too) is fine."""
+    from conceptmap.validate import validate_document
+
+    text = (
+        "```mermaid\nsequenceDiagram\n  A->>B: hi\n```\n\n"
+        "```mermaid\nflowchart TD\n  A --> B.c\n  A-2 --> B.c\n"
+        "  class A,B.c,A-2 hot\n  style GHOST fill:#fff\n```\n"
+    )
+    doc = parse_document(text, path="m.md")
+    assert doc.blocks and doc.blocks[0].first_line == 7
+    f = [x for x in validate_document(doc).findings if x.rule == "style-unknown-node"]
+    assert [(x.line, x.column, x.declared) for x in f] == [(11, 9, "GHOST")]
+
+
 def test_ambiguous_name_is_a_warning_not_a_guess():
     cmap = _map([("A", "B", "x")], concepts="AB")
     text = "| Concept | Connections |\n|---|---|\n| Concept | 1 |\n"

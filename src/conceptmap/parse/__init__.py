@@ -32,6 +32,9 @@ class Document:
     #: Non-flowchart Mermaid blocks that were skipped: (fence line, diagram type).
     skipped: tuple[tuple[int, str], ...] = field(default=())
     is_markdown: bool = True
+    #: The Mermaid text of each map and where it starts (one per map; empty for a
+    #: Document built by hand).
+    blocks: tuple[MermaidBlock, ...] = field(default=())
 
     def map(self, block: int | None = None) -> ConceptMap:
         """Flowchart block *block* (0-based), or the first one; InputError if out of range."""
@@ -97,6 +100,7 @@ def parse_document(text: str, *, path: str = "<string>") -> Document:
         blocks, heading = scan_markdown(text)
         legend = parse_legend(text)
     maps: list[ConceptMap] = []
+    map_blocks: list[MermaidBlock] = []
     skipped: list[tuple[int, str]] = []
     diagnostics: list[Diagnostic] = []
     for block in blocks:
@@ -123,10 +127,12 @@ def parse_document(text: str, *, path: str = "<string>") -> Document:
         except MapSyntaxError as exc:
             diagnostics.extend(exc.diagnostics)
             maps.append(ConceptMap())  # placeholder keeps block numbering stable
+            map_blocks.append(block)
             continue
         if cmap.title is None and heading:
             cmap = cmap.model_copy(update={"title": _clean_heading(heading)})
         maps.append(cmap)
+        map_blocks.append(block)
     if diagnostics:
         raise MapSyntaxError(diagnostics)
     if not maps:
@@ -139,7 +145,12 @@ def parse_document(text: str, *, path: str = "<string>") -> Document:
             path=path,
         )
     return Document(
-        path=path, text=text, maps=tuple(maps), skipped=tuple(skipped), is_markdown=not is_mmd
+        path=path,
+        text=text,
+        maps=tuple(maps),
+        skipped=tuple(skipped),
+        is_markdown=not is_mmd,
+        blocks=tuple(map_blocks),
     )
 
 

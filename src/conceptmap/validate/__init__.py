@@ -65,21 +65,16 @@ def _sibling(s: Any) -> tuple[str, str]:
 
 
 def _mermaid_blocks(doc: Any, block: int) -> list[tuple[int, str]]:
+    """(first file line, Mermaid text) of the map's block: the parser's, when it kept it."""
+    blocks = getattr(doc, "blocks", ())
+    if block < len(blocks):
+        return [(blocks[block].first_line, blocks[block].text)]
     if not getattr(doc, "is_markdown", True):
         return [(1, doc.text)]
-    try:
-        from conceptmap.parse.markdown import find_mermaid_blocks
-    except ImportError:  # pragma: no cover
-        return []
-    blocks = find_mermaid_blocks(doc.text)
-    line = doc.maps[block].line
-    chosen = [
-        b
-        for b in blocks
-        if line is not None and b.first_line - 1 <= line < b.first_line + b.text.count("\n")
-    ]
-    chosen = chosen[:1] or blocks[block : block + 1]
-    return [(b.first_line, b.text) for b in chosen]
+    from conceptmap.parse.markdown import find_mermaid_blocks  # a Document built by hand
+
+    found = find_mermaid_blocks(doc.text)[block : block + 1]
+    return [(b.first_line, b.text) for b in found]
 
 
 def validate_document(

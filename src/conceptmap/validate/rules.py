@@ -910,6 +910,7 @@ def _self_loops(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 _STYLE_RE = re.compile(r"^\s*(style|class|click)\s+([^\s;]+)")
+_WORD_RE = re.compile(r"[\w-]+")
 
 
 def _style_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -921,14 +922,20 @@ def _style_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if not _STYLE_RE.match(ln) and not re.match(r"^\s*(classDef|linkStyle)\b", ln)
         )
         known = set(ctx.cmap.concept_by_id) | set(ctx.cmap.subgraph_by_id)
+        words = set(_WORD_RE.findall(other))  # one scan, not one search per styled node
+
+        def mentioned(node: str) -> bool:
+            if _WORD_RE.fullmatch(node):  # a whole [\w-] run of the other lines
+                return node in words
+            return re.search(rf"(?<![\w-]){re.escape(node)}(?![\w-])", other) is not None
+
         for i, ln in enumerate(lines):
             m = _STYLE_RE.match(ln)
             if not m:
                 continue
             ids = m.group(2).split(",") if m.group(1) == "class" else [m.group(2)]
             for node in ids:
-                mentioned = re.search(rf"(?<![\w-]){re.escape(node)}(?![\w-])", other)
-                if node in ctx.cmap.subgraph_by_id or (node in known and mentioned):
+                if node in ctx.cmap.subgraph_by_id or (node in known and mentioned(node)):
                     continue
                 yield rule.at(
                     None,
