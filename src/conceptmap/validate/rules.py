@@ -913,6 +913,13 @@ _STYLE_RE = re.compile(r"^\s*(style|class|click)\s+([^\s;]+)")
 _WORD_RE = re.compile(r"[\w-]+")
 
 
+def _mentioned(node: str, words: set[str], text: str) -> bool:
+    r"""Whether *node* stands in *text* as a whole id (*words*: its runs of ``[\w-]``)."""
+    if _WORD_RE.fullmatch(node):
+        return node in words
+    return re.search(rf"(?<![\w-]){re.escape(node)}(?![\w-])", text) is not None
+
+
 def _style_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
     for first_line, block in ctx.mermaid_blocks:
         lines = block.split("\n")
@@ -923,19 +930,15 @@ def _style_unknown(rule: Rule, ctx: Context) -> Iterator[Finding]:
         )
         known = set(ctx.cmap.concept_by_id) | set(ctx.cmap.subgraph_by_id)
         words = set(_WORD_RE.findall(other))  # one scan, not one search per styled node
-
-        def mentioned(node: str) -> bool:
-            if _WORD_RE.fullmatch(node):  # a whole [\w-] run of the other lines
-                return node in words
-            return re.search(rf"(?<![\w-]){re.escape(node)}(?![\w-])", other) is not None
-
         for i, ln in enumerate(lines):
             m = _STYLE_RE.match(ln)
             if not m:
                 continue
             ids = m.group(2).split(",") if m.group(1) == "class" else [m.group(2)]
             for node in ids:
-                if node in ctx.cmap.subgraph_by_id or (node in known and mentioned(node)):
+                if node in ctx.cmap.subgraph_by_id or (
+                    node in known and _mentioned(node, words, other)
+                ):
                     continue
                 yield rule.at(
                     None,
