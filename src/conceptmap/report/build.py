@@ -46,7 +46,7 @@ from conceptmap.analysis.results import (
 )
 from conceptmap.model import ConceptMap
 from conceptmap.parse import Document
-from conceptmap.validate import ValidateConfig, extract_claims, validate_document
+from conceptmap.validate import Claim, ValidateConfig, document_claims, validate_document
 from conceptmap.validate.findings import Finding
 from conceptmap.validate.rules import Context
 
@@ -78,6 +78,8 @@ _HEADLINE_CODES = {
     "central-concept": ("CM103", "CM104"),
 }
 _PATHWAY_CODES = {"CM401": "unknown", "CM402": "gap", "CM403": "order"}
+#: Pathway step statuses, most serious first (a step shows the most serious one).
+_PATHWAY_SERIOUSNESS = ("unknown", "gap", "order", "ok")
 
 
 class _Frozen(BaseModel):
@@ -277,11 +279,15 @@ def _finding(f: Finding) -> ReportFinding:
 
 
 def _headline(
-    doc: Document, stats: StatsResult, cent: CentralityResult, findings: list[Finding]
+    doc: Document,
+    stats: StatsResult,
+    cent: CentralityResult,
+    findings: list[Finding],
+    all_claims: list[Claim],
 ) -> tuple[HeadlineClaim, ...]:
     if not doc.text:
         return ()
-    claims = [c for c in extract_claims(doc.text, path=doc.path) if c.context == "header"]
+    claims = [c for c in all_claims if c.path == doc.path and c.context == "header"]
     bad = {(f.line, f.code) for f in findings if f.path == doc.path}
     top = [c for c in cent.concepts if c.degree == cent.max_degree and cent.max_degree > 0]
     central = ", ".join(f"{c.label} ({c.degree} connections)" for c in top) or "none"
@@ -305,7 +311,7 @@ def _headline(
 
 
 def _pathways(
-    cmap: ConceptMap, texts: list[tuple[str, str]], findings: list[Finding]
+    cmap: ConceptMap, texts: list[tuple[str, str]], findings: list[Finding], claims: list[Claim]
 ) -> tuple[Pathway, ...]:
     by_pos: dict[tuple[str, int, int], list[Finding]] = {}
     for f in findings:
@@ -313,26 +319,23 @@ def _pathways(
             by_pos.setdefault((f.path, f.line, f.column), []).append(f)
     ctx = Context(cmap=cmap, path=texts[0][0] if texts else "", claims=[])
     out: list[Pathway] = []
-    for path, text in texts:
+    for path, _text in texts:
         groups: dict[int, list[Any]] = {}
         titles: dict[int, str] = {}
-        for c in extract_claims(text, path=path):
-            if c.kind == "step":
+        for c in claims:
+            if c.path == path and c.kind == "step":
                 groups.setdefault(c.group, []).append(c)
                 titles[c.group] = c.context
         for group in sorted(groups):
             steps: list[PathwayStep] = []
             for c in groups[group]:
                 found = by_pos.get((path, c.line, c.column), [])
-                status = "ok"
-                for f in found:  # the most serious wins: unknown, then gap, then order
-                    s = _PATHWAY_CODES[f.code]
-                    if status == "ok" or ("unknown", "gap", "order").index(s) < (
-                        "unknown",
-                        "gap",
-                        "order",
-                    ).index(status):
-                        status = s
+                # the most serious wins: unknown, then gap, then order
+                status = min(
+                    (_PATHWAY_CODES[f.code] for f in found),
+                    key=_PATHWAY_SERIOUSNESS.index,
+                    default="ok",
+                )
                 ids = ctx.resolve_all(c.subjects) or []
                 steps.append(
                     PathwayStep(
@@ -407,7 +410,10 @@ def build_report(
     cmap = doc.maps[block]
     sib = [_sibling_pair(s) for s in siblings]
     sib.sort()
-    result = validate_document(doc, siblings=sib, relations=relations, config=config, block=block)
+    claims = document_claims(doc, sib)  # read once: the validator, headline and pathways
+    result = validate_document(
+        doc, siblings=sib, relations=relations, config=config, block=block, claims=claims
+    )
     findings = list(result.findings)
     stats = map_stats(cmap)
     cent = _rounded(centrality(cmap, seed=seed))
@@ -446,14 +452,14 @@ def build_report(
         tool=f"conceptmap {__version__}",
         map=MapInfo(path=doc.path, title=cmap.title, block=block, line=cmap.line),
         stats=stats,
-        headline=_headline(doc, stats, cent, findings),
+        headline=_headline(doc, stats, cent, findings, claims),
         validation=validation,
         centrality=cent,
         tiers=tiers,
         clusters=clusters(cmap, seed=seed),
         bridges=bridges(cmap),
         learning_order=learning_order(cmap, relations=relations),
-        pathways=_pathways(cmap, texts, findings),
+        pathways=_pathways(cmap, texts, findings, claims),
         quality=quality(cmap),
         siblings=sibling_info,
         combined=combined,

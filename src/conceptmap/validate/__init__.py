@@ -37,6 +37,7 @@ __all__ = [
     "Summary",
     "ValidateConfig",
     "ValidationResult",
+    "document_claims",
     "extract_claims",
     "fix_document",
     "load_config",
@@ -77,6 +78,17 @@ def _mermaid_blocks(doc: Any, block: int) -> list[tuple[int, str]]:
     return [(b.first_line, b.text) for b in found]
 
 
+def document_claims(doc: Any, siblings: Iterable[_TextLike | tuple[str, str]] = ()) -> list[Claim]:
+    """The claims of *doc* (a Markdown document) and of its *siblings*, in file order."""
+    claims: list[Claim] = []
+    if getattr(doc, "is_markdown", True):
+        claims.extend(extract_claims(doc.text, path=doc.path))
+    for s in siblings:
+        path, text = _sibling(s)
+        claims.extend(c for c in extract_claims(text, path=path) if c.kind != "map-reference")
+    return claims
+
+
 def validate_document(
     doc: Any,
     *,
@@ -84,6 +96,7 @@ def validate_document(
     relations: Any = None,
     config: ValidateConfig | None = None,
     block: int = 0,
+    claims: list[Claim] | None = None,
 ) -> ValidationResult:
     """Every finding for the map of *doc* and the *siblings* that describe it.
 
@@ -100,6 +113,8 @@ def validate_document(
         Which rules run (``select``/``ignore``).
     block
         Which flowchart of the document is "the diagram" (0-based).
+    claims
+        :func:`document_claims` of *doc* and *siblings*, when the caller has them already.
 
     Returns
     -------
@@ -108,13 +123,9 @@ def validate_document(
     """
     cmap = doc.maps[block]
     texts = {doc.path: doc.text}
-    claims: list[Claim] = []
-    if getattr(doc, "is_markdown", True):
-        claims.extend(extract_claims(doc.text, path=doc.path))
-    for s in siblings:
-        path, text = _sibling(s)
-        texts[path] = text
-        claims.extend(c for c in extract_claims(text, path=path) if c.kind != "map-reference")
+    texts.update(_sibling(s) for s in siblings)
+    if claims is None:
+        claims = document_claims(doc, siblings)
     ctx = Context(
         cmap=cmap,
         path=doc.path,
