@@ -101,3 +101,17 @@ def test_cuts_match_networkx_on_random_maps(seed):
     assert {a.id for a in r.articulation_points} == set(nx.articulation_points(G))
     expected = {frozenset(e) for e in nx.bridges(G) if G[e[0]][e[1]]["weight"] == 1}
     assert {frozenset((b.source, b.target)) for b in r.bridges} == expected
+
+
+def test_given_clusters_are_the_groups_of_connectors():
+    """The report passes the clusters it shows; bridges() uses them instead of its own."""
+    from conceptmap.analysis import clusters
+
+    cmap = build("A --> B\nB --> C\nC --> A\nC --> D\nD --> E\nE --> F\nF --> D")
+    found = clusters(cmap, seed=0)
+    renamed = found.model_copy(
+        update={"clusters": tuple(c.model_copy(update={"id": f"T{c.id}"}) for c in found.clusters)}
+    )
+    own = {g for c in bridges(cmap).connectors for g in c.groups}
+    given = {g for c in bridges(cmap, clusters=renamed).connectors for g in c.groups}
+    assert own and given == {f"T{g}" for g in own}

@@ -26,6 +26,7 @@ from conceptmap.analysis.clusters import top_subgraph
 from conceptmap.analysis.results import (
     BridgeRelationship,
     BridgeResult,
+    ClusterResult,
     ConceptRef,
     Connector,
     CrossLink,
@@ -107,8 +108,11 @@ def _cuts(adj: dict[str, list[str]]) -> tuple[set[str], list[tuple[str, str]]]:
     return points, edges
 
 
-def bridges(cmap: ConceptMap) -> BridgeResult:
+def bridges(cmap: ConceptMap, *, clusters: ClusterResult | None = None) -> BridgeResult:
     """Articulation points, bridge relationships, connectors, cross-links and components.
+
+    *clusters* are the groups for connectors on a map without subgraphs (default: Louvain,
+    seed 0); a caller that has already found them (the report) passes its own.
 
     Examples
     --------
@@ -145,7 +149,8 @@ def bridges(cmap: ConceptMap) -> BridgeResult:
         group = {v: top_subgraph(cmap, v) or f"({v})" for v in G}
     elif G.number_of_edges():
         basis = "clusters"
-        group = {v: c.id for c in find_clusters(cmap, seed=0).clusters for v in c.members}
+        found = clusters if clusters is not None else find_clusters(cmap, seed=0)
+        group = {v: c.id for c in found.clusters for v in c.members}
     else:
         basis = "none"
         group = {}

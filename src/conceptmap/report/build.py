@@ -439,6 +439,7 @@ def build_report(
         findings=public,
     )
     texts = ([(doc.path, doc.text)] if doc.text else []) + sib
+    topics = clusters(cmap, seed=seed)
     sibling_info = tuple(
         SiblingInfo(
             path=p,
@@ -456,8 +457,8 @@ def build_report(
         validation=validation,
         centrality=cent,
         tiers=tiers,
-        clusters=clusters(cmap, seed=seed),
-        bridges=bridges(cmap),
+        clusters=topics,
+        bridges=bridges(cmap, clusters=topics),  # the clusters the report shows, found once
         learning_order=learning_order(cmap, relations=relations),
         pathways=_pathways(cmap, texts, findings, claims),
         quality=quality(cmap),
