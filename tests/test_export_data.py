@@ -13,6 +13,7 @@ import pytest
 
 from conceptmap import parse_map
 from conceptmap.export.data import concept_metrics, to_csv, to_gexf, to_graphml, to_json
+from conceptmap.export.dot import to_dot
 from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,21 +111,21 @@ def test_seed_csv_has_metrics(seed: ConceptMap) -> None:
     assert top["id"] == "SELFATTN"
 
 
-def test_fallback_metrics_count_degrees_without_invisible_links() -> None:
-    from conceptmap.export import data
-
+def test_metrics_count_degrees_without_invisible_links_and_leave_out_undefined() -> None:
     cmap = ConceptMap(
-        concepts=(Concept(id="A", label="A"), Concept(id="B", label="B")),
+        concepts=tuple(Concept(id=x, label=x) for x in "ABCDE"),
         relationships=(
             Relationship(id="r1", source="A", target="B"),
             Relationship(id="r2", source="A", target="B", stroke="invisible", head="none"),
+            Relationship(id="r3", source="B", target="C"),
+            Relationship(id="r4", source="D", target="E"),
         ),
     )
-    assert data._fallback_metrics(cmap) == {
-        "A": {"degree": 1, "in_degree": 0, "out_degree": 1},
-        "B": {"degree": 1, "in_degree": 1, "out_degree": 0},
-    }
-    assert concept_metrics(cmap)["A"]["degree"] == 1
+    m = concept_metrics(cmap)
+    assert (m["A"]["degree"], m["A"]["in_degree"], m["A"]["out_degree"]) == (1, 0, 1)
+    # D and E lie outside the largest component: no eigenvector, and no "None" written
+    assert "eigenvector" in m["A"] and "eigenvector" not in m["D"]
+    assert "eigenvector: None" not in to_dot(cmap, metrics=m)
 
 
 def test_seed_json_golden(seed: ConceptMap) -> None:

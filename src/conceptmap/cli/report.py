@@ -112,23 +112,12 @@ def _names(jobs: list[tuple[Path, int, int]], root: Path) -> dict[tuple[Path, in
 
 def _metrics(rep: MapReport) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Per-concept metrics and cluster names, for the DOT tooltips and the HTML graph."""
+    from conceptmap.export.data import metrics_table
+
     groups = {m: c.name for c in rep.clusters.clusters for m in c.members}
-    metrics: dict[str, dict[str, Any]] = {}
-    for c in rep.centrality.concepts:
-        row: dict[str, Any] = {
-            "degree": c.degree,
-            "in_degree": c.in_degree,
-            "out_degree": c.out_degree,
-            "betweenness": c.betweenness,
-            "closeness": c.closeness,
-            "pagerank": c.pagerank,
-            "tier": c.tier,
-        }
-        if c.eigenvector is not None:
-            row["eigenvector"] = c.eigenvector
-        if c.id in groups:
-            row["cluster"] = groups[c.id]
-        metrics[c.id] = row
+    metrics = metrics_table(rep.centrality)
+    for cid, name in groups.items():
+        metrics.setdefault(cid, {})["cluster"] = name
     return metrics, groups
 
 

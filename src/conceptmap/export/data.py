@@ -35,11 +35,13 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 if TYPE_CHECKING:
+    from conceptmap.analysis.results import CentralityResult
     from conceptmap.model import ConceptMap
 
 __all__ = [
     "METRIC_COLUMNS",
     "concept_metrics",
+    "metrics_table",
     "to_csv",
     "to_gexf",
     "to_graphml",
@@ -47,7 +49,7 @@ __all__ = [
     "to_networkx_full",
 ]
 
-#: Metric columns taken from the centrality analysis when it exists (in this order).
+#: Metric columns taken from the centrality analysis (in this order).
 METRIC_COLUMNS = (
     "degree",
     "in_degree",
@@ -151,27 +153,18 @@ def to_gexf(cmap: ConceptMap) -> str:
     return _GEXF_DATE_RE.sub("", text, count=1)
 
 
-def _fallback_metrics(cmap: ConceptMap) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {
-        c.id: {"degree": 0, "in_degree": 0, "out_degree": 0} for c in cmap.concepts
+def metrics_table(result: CentralityResult) -> dict[str, dict[str, Any]]:
+    """Per concept id, its metrics in :data:`METRIC_COLUMNS` order (DOT tooltips, the HTML
+    page, CSV). A measure a concept does not have (eigenvector outside the largest
+    component) is left out, never written as ``None``."""
+    return {
+        item.id: {col: v for col in METRIC_COLUMNS if (v := getattr(item, col)) is not None}
+        for item in result.concepts
     }
-    for r in cmap.relationships:
-        if r.stroke == "invisible":
-            continue
-        if r.source in out:
-            out[r.source]["out_degree"] += 1
-            out[r.source]["degree"] += 1
-        if r.target in out:
-            out[r.target]["in_degree"] += 1
-            out[r.target]["degree"] += 1
-    return out
 
 
 def concept_metrics(cmap: ConceptMap) -> dict[str, dict[str, Any]]:
-    """Per concept id, its metrics (column name -> value), in :data:`METRIC_COLUMNS` order.
-
-    Uses :func:`conceptmap.analysis.centrality.centrality` when that module is installed;
-    otherwise counts degrees (invisible links left out).
+    """:func:`metrics_table` of the map's :func:`~conceptmap.analysis.centrality.centrality`.
 
     >>> from conceptmap.model import Concept, ConceptMap, Relationship
     >>> cmap = ConceptMap(
@@ -181,19 +174,9 @@ def concept_metrics(cmap: ConceptMap) -> dict[str, dict[str, Any]]:
     >>> concept_metrics(cmap)["A"]["degree"], concept_metrics(cmap)["A"]["out_degree"]
     (1, 1)
     """
-    try:
-        from conceptmap.analysis.centrality import centrality
-    except ImportError:
-        return _fallback_metrics(cmap)
-    result = centrality(cmap)
-    out: dict[str, dict[str, Any]] = {}
-    for item in result.concepts:
-        row: dict[str, Any] = {}
-        for col in METRIC_COLUMNS:
-            if hasattr(item, col):
-                row[col] = getattr(item, col)
-        out[item.id] = row
-    return out
+    from conceptmap.analysis.centrality import centrality
+
+    return metrics_table(centrality(cmap))
 
 
 def _cell(value: Any) -> str:

@@ -392,25 +392,18 @@ def graphviz_positions(
 # -- data helpers -------------------------------------------------------------------
 
 
-def _analysis(cmap: ConceptMap) -> tuple[dict[str, dict[str, float | str]], dict[str, str]]:
+def _analysis(cmap: ConceptMap) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Metrics (tooltips, sizes) and clusters (colours) from :mod:`conceptmap.analysis`."""
-    from conceptmap.analysis import centrality, clusters
+    from conceptmap.analysis import clusters
+    from conceptmap.export.data import concept_metrics
 
-    metrics: dict[str, dict[str, float | str]] = {}
+    metrics = concept_metrics(cmap)
     groups: dict[str, str] = {}
-    if not cmap.concepts:
-        return _degree_metrics(cmap), groups
-    for item in centrality(cmap).concepts:
-        metrics[item.id] = {
-            "degree": item.degree,
-            "betweenness": item.betweenness,
-            "pagerank": item.pagerank,
-            "tier": item.tier,
-        }
-    for cluster in clusters(cmap).clusters:
-        for member in cluster.members:
-            groups[member] = cluster.name
-            metrics.setdefault(member, {})["cluster"] = cluster.name
+    if cmap.concepts:
+        for cluster in clusters(cmap).clusters:
+            for member in cluster.members:
+                groups[member] = cluster.name
+                metrics.setdefault(member, {})["cluster"] = cluster.name
     return metrics, groups
 
 
