@@ -96,15 +96,15 @@ def _dot(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any)
 
 
 def _svg(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any) -> bytes:
-    from conceptmap.export.dot import engine_for, render
+    from conceptmap.export.dot import to_svg
 
-    return render(_dot(cmap, highlight_path=highlight_path), "svg", engine=engine_for(cmap))
+    return to_svg(cmap, highlight_path=highlight_path, metrics=_metrics(cmap))
 
 
 def _png(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any) -> bytes:
-    from conceptmap.export.dot import engine_for, render
+    from conceptmap.export.dot import to_png
 
-    return render(_dot(cmap, highlight_path=highlight_path), "png", engine=engine_for(cmap))
+    return to_png(cmap, highlight_path=highlight_path, metrics=_metrics(cmap))
 
 
 def _json(cmap: ConceptMap, **_: Any) -> str:

@@ -386,11 +386,24 @@ def render(
     return proc.stdout
 
 
-def to_svg(cmap: ConceptMap, *, highlight_path: list[str] | None = None) -> bytes:
-    """The map drawn by Graphviz as SVG bytes (see :func:`render`, :func:`engine_for`)."""
-    return render(to_dot(cmap, highlight_path=highlight_path), "svg", engine=engine_for(cmap))
+def to_svg(
+    cmap: ConceptMap,
+    *,
+    highlight_path: list[str] | None = None,
+    metrics: Mapping[str, Mapping[str, Any]] | None = None,
+) -> bytes:
+    """The map drawn by Graphviz as SVG bytes (see :func:`to_dot`, :func:`render`,
+    :func:`engine_for`)."""
+    dot = to_dot(cmap, highlight_path=highlight_path, metrics=metrics)
+    return render(dot, "svg", engine=engine_for(cmap))
 
 
-def to_png(cmap: ConceptMap, *, highlight_path: list[str] | None = None) -> bytes:
-    """The map drawn by Graphviz as PNG bytes (see :func:`render`, :func:`engine_for`)."""
-    return render(to_dot(cmap, highlight_path=highlight_path), "png", engine=engine_for(cmap))
+def to_png(
+    cmap: ConceptMap,
+    *,
+    highlight_path: list[str] | None = None,
+    metrics: Mapping[str, Mapping[str, Any]] | None = None,
+) -> bytes:
+    """The map drawn by Graphviz as PNG bytes (like :func:`to_svg`)."""
+    dot = to_dot(cmap, highlight_path=highlight_path, metrics=metrics)
+    return render(dot, "png", engine=engine_for(cmap))
