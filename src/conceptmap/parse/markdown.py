@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import add, sub
 from types import MethodType
 from typing import Any
 
@@ -53,10 +54,15 @@ class _LineMarks(StateBlock):
         # A last piece that is empty or only blanks (no newline after it) is no line.
         if not lines[-1].strip(" \t"):
             lines.pop()
-        lengths = [len(line) for line in lines]
+        lengths = list(map(len, lines))
         begins = list(accumulate([n + 1 for n in lengths], initial=0))
         begins.pop()
-        shifts = [n - len(line.lstrip(" \t")) for n, line in zip(lengths, lines, strict=True)]
+        if _OTHER_BLANK_RE.search(src) is None:
+            # Only spaces, tabs and newlines are blank: str.lstrip() strips what
+            # markdown-it does, and the whole computation stays in C.
+            shifts = list(map(sub, lengths, map(len, map(str.lstrip, lines))))
+        else:
+            shifts = [n - len(line.lstrip(" \t")) for n, line in zip(lengths, lines, strict=True)]
         counts = shifts[:]
         if "\t" in src:
             for i, line in enumerate(lines):
@@ -67,11 +73,12 @@ class _LineMarks(StateBlock):
                     counts[i] = offset
         length = len(src)
         self.bMarks = begins + [length]
-        self.eMarks = [b + n for b, n in zip(begins, lengths, strict=True)] + [length]
+        self.eMarks = list(map(add, begins, lengths)) + [length]
         self.tShift = shifts + [0]
         self.sCount = counts + [0]
         self.bsCount = [0] * (len(lines) + 1)
         self.lineMax = len(lines)
+        env["bMarks"] = self.bMarks  # scan_markdown finds blocks' offsets with them
 
 
 def _block_parse(self: Any, src: str, md: MarkdownIt, env: Any, out: list[Any]) -> Any:
@@ -83,11 +90,49 @@ def _block_parse(self: Any, src: str, md: MarkdownIt, env: Any, out: list[Any]) 
     return state.tokens
 
 
+#: Blank characters other than space, tab and newline (``str.lstrip`` would strip them).
+_OTHER_BLANK_RE = re.compile(r"[^\S \t\n]")
+
+
+def _normalize(state: Any) -> None:
+    """markdown-it's ``normalize`` rule with ``str.replace`` instead of a regex per newline."""
+    src = state.src
+    if "\r" in src:
+        src = src.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in src:
+        src = src.replace("\0", "\ufffd")
+    state.src = src
+
+
 _md = MarkdownIt("commonmark")
+_md.core.ruler.at("normalize", _normalize)
+# Only block tokens are read here (a heading's text is its inline token's ``content``,
+# set by the block rules), so inline parsing is skipped.
+_md.disable(["inline", "text_join"], ignoreInvalid=True)
 _md.block.parse = MethodType(_block_parse, _md.block)  # type: ignore[method-assign]
 _fence_rules = [r for r in _md.block.ruler.__rules__ if r.name == "fence"]
 _upstream_fence = _fence_rules[0].fn
 _CLOSERS: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
+def _closing_fence(src: str, first: int, marker: str, size: int) -> int:
+    """Offset of the first line from *first* on that closes a fence of *size* *marker*s.
+
+    Such a line is up to 3 spaces, at least *size* markers and blanks. ``str.find`` of
+    the marker run skips the diagram's lines in C; each hit is checked with a regex.
+    """
+    key = (marker, size)
+    closer = _CLOSERS.get(key)
+    if closer is None:
+        closer = _CLOSERS[key] = re.compile(rf" {{0,3}}{re.escape(marker)}{{{size},}}[ \t]*$", re.M)
+    run = marker * size
+    at = src.find(run, first)
+    while at >= 0:
+        line = src.rfind("\n", 0, at) + 1
+        if line >= first and closer.match(src, line):
+            return line
+        at = src.find(run, src.find("\n", at) + 1 or len(src))
+    return -1
 
 
 def _fence(state: Any, start: int, end: int, silent: bool) -> bool:
@@ -110,18 +155,12 @@ def _fence(state: Any, start: int, end: int, silent: bool) -> bool:
     pos = mem
     while pos < eol and src[pos] == marker:
         pos += 1
-    key = (marker, pos - mem)
-    closer = _CLOSERS.get(key)
-    if closer is None:
-        closer = _CLOSERS[key] = re.compile(
-            rf"^ {{0,3}}{re.escape(marker)}{{{pos - mem},}}[ \t]*$", re.M
-        )
     first = state.bMarks[start + 1] if start + 1 < state.lineMax else len(src)
-    m = closer.search(src, first)
-    if m is None:
+    at = _closing_fence(src, first, marker, pos - mem)
+    if at < 0:
         close, found = end, False
     else:
-        close, found = bisect_right(state.bMarks, m.start()) - 1, True
+        close, found = bisect_right(state.bMarks, at) - 1, True
     state.line = close + (1 if found else 0)
     token = state.push("fence", "code", 0)
     token.info = src[pos:eol]
@@ -134,8 +173,8 @@ def _fence(state: Any, start: int, end: int, silent: bool) -> bool:
 _md.block.ruler.at("fence", _fence, {"alt": list(_fence_rules[0].alt)})
 
 
-def _tokens(text: str):  # type: ignore[no-untyped-def]
-    return _md.parse(text)
+def _tokens(text: str, env: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+    return _md.parse(text, env)
 
 
 def find_mermaid_blocks(text: str) -> list[MermaidBlock]:
@@ -145,9 +184,10 @@ def find_mermaid_blocks(text: str) -> list[MermaidBlock]:
 
 def scan_markdown(text: str) -> tuple[list[MermaidBlock], str | None]:
     """The Mermaid blocks and the first level-1 heading, from one CommonMark parse."""
-    lines = text.split("\n")
     blocks: list[MermaidBlock] = []
-    tokens = _tokens(text)
+    env: dict[str, Any] = {}
+    tokens = _tokens(text, env)
+    lines: list[str] | None = None
     for tok in tokens:
         if tok.type != "fence" or tok.map is None:
             continue
@@ -155,19 +195,24 @@ def scan_markdown(text: str) -> tuple[list[MermaidBlock], str | None]:
         if not info or info[0].lower() not in ("mermaid", "{mermaid}"):
             continue
         fence_line0 = tok.map[0]
-        content_lines = tok.content.split("\n")
-        if content_lines and content_lines[-1] == "":
-            content_lines.pop()
+        content = tok.content
         first = fence_line0 + 1
         offsets: list[int] = []
-        if lines[first : first + len(content_lines)] != content_lines:  # inside a container
+        # markdown-it normalises newlines; the callers pass text with "\n" only.
+        begin = env["bMarks"][first] if first < len(env["bMarks"]) else len(text)
+        if not text.startswith(content, begin):  # inside a container: `> `, list indent
+            content_lines = content.split("\n")
+            if content_lines and content_lines[-1] == "":
+                content_lines.pop()
+            if lines is None:
+                lines = text.split("\n")
             for i, cl in enumerate(content_lines):
                 idx = first + i
                 src = lines[idx].rstrip("\r") if idx < len(lines) else ""
                 offsets.append(len(src) - len(cl) if cl and src.endswith(cl) else 0)
         blocks.append(
             MermaidBlock(
-                text=tok.content,
+                text=content,
                 first_line=fence_line0 + 2,
                 col_offsets=tuple(offsets),
                 fence_line=fence_line0 + 1,
