@@ -6,6 +6,7 @@ quotes, brackets, comments) so that generated inputs get deep into the grammar.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -114,6 +115,39 @@ def test_fast_path_agrees_with_general_path(header: str, body: str) -> None:
     def run():
         try:
             return parse_document(header + body, path="f.mmd").maps[0].model_dump()
+        except ConceptMapError as exc:
+            return str(exc)
+
+    fast = run()
+    flowchart._USE_FAST_PATH = False
+    try:
+        slow = run()
+    finally:
+        flowchart._USE_FAST_PATH = True
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "click --> B\n",
+        "accTitle --> B\n",
+        "accDescr --> B\n",
+        "A --> end\n",
+        "end --> B\n",
+        "style --> B\n",
+        'A --> "B"\n',
+        "A --> B\ndirection TB\nC --> D\n",
+        "A -->|  | B\n",
+    ],
+)
+def test_fast_path_leaves_statement_words_to_the_general_path(body: str) -> None:
+    """Ids the fast regex accepts but the grammar reads otherwise (keywords, statement
+    words, quotes, `direction`, empty link text): both paths give the same answer."""
+
+    def run():
+        try:
+            return parse_document("flowchart LR\n" + body, path="f.mmd").maps[0].model_dump()
         except ConceptMapError as exc:
             return str(exc)
 
