@@ -300,3 +300,75 @@ def test_no_route_reports_the_readings_that_decided_it():
     r = learning_path(seed_map(), "BERT", "SELFATTN")
     assert not r.found
     assert ("type", "ambiguous") in [(a.label, a.reason) for a in r.assumptions]
+
+
+def _learning_digraph(cmap):
+    """An independent model of the learning graph: before -> after per visible link."""
+    import networkx as nx
+
+    from conceptmap.analysis.relations import default_relations
+
+    vocab = default_relations()
+    g = nx.DiGraph()
+    g.add_nodes_from(c.id for c in cmap.concepts)
+    for r in cmap.relationships:
+        if r.stroke == "invisible" or r.source == r.target:
+            continue
+        end, _known = vocab.prerequisite_end(r.label, r.kind)
+        g.add_edge(*((r.source, r.target) if end == "source" else (r.target, r.source)))
+    return g
+
+
+def _random_map(rng, n=12):
+    from conceptmap.model import Concept, ConceptMap, Relationship
+
+    rels = tuple(
+        Relationship(id=f"e{k}", source=f"C{rng.randrange(n)}", target=f"C{rng.randrange(n)}",
+                     label=rng.choice(_LABELS), kind=rng.choice(_KINDS),
+                     stroke="invisible" if rng.random() < 0.05 else "normal")
+        for k in range(rng.randrange(4, 3 * n))
+    )  # fmt: skip
+    return ConceptMap(
+        concepts=tuple(Concept(id=f"C{i}", label=f"C{i}") for i in range(n)), relationships=rels
+    )
+
+
+def test_prereqs_and_cycles_match_networkx_on_random_maps():
+    """Reachability, depth, cycles (strongly connected components) and a valid order,
+    checked against networkx on maps dense enough to hold several cycles."""
+    import random
+
+    import networkx as nx
+
+    from conceptmap.analysis.paths import _reach, _tarjan
+
+    rng = random.Random(11)
+    for _ in range(400):
+        cmap = _random_map(rng)
+        g = _learning_digraph(cmap)
+        target = f"C{rng.randrange(12)}"
+        r = prerequisites(cmap, target)
+        ancestors = nx.ancestors(g, target)
+        assert {s.id for s in r.steps} == ancestors - {target}
+        lengths = nx.shortest_path_length(g.reverse(copy=False), target)
+        assert {s.id: s.depth for s in r.steps} == {v: lengths[v] for v in ancestors - {target}}
+        sub = g.subgraph(ancestors | {target})
+        expected = sorted(sorted(c) for c in nx.strongly_connected_components(sub) if len(c) > 1)
+        assert sorted(list(c.concepts) for c in r.cycles) == expected
+        comp = {v: i for i, c in enumerate(nx.strongly_connected_components(sub)) for v in c}
+        position = {s.id: s.position for s in r.steps}
+        for u, v in sub.edges:  # prerequisites first, except inside a cycle
+            if comp[u] != comp[v] and v != target:
+                assert position[u] < position[v]
+        # the building blocks themselves
+        from conceptmap.analysis.paths import _Learning
+
+        lg = _Learning(cmap, None)
+        start = f"C{rng.randrange(12)}"
+        assert _reach(start, lg.succ) == nx.descendants(g, start) | {start}
+        assert _reach(start, lg.pred) == nx.ancestors(g, start) | {start}
+        nodes = {f"C{i}" for i in range(12) if rng.random() < 0.7}
+        ours = sorted(sorted(c) for c in _tarjan(nodes, lg.succ))
+        assert ours == sorted(
+            sorted(c) for c in nx.strongly_connected_components(g.subgraph(nodes))
+        )

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from conceptmap._gc import gc_paused
@@ -49,6 +51,7 @@ __all__ = ["KIND_COST", "learning_path", "learning_order", "prerequisites"]
 
 KIND_COST: dict[str, float] = {"primary": 1.0, "has-part": 1.5, "plain": 1.5, "secondary": 2.0}
 _OTHER_COST = 1.5
+_FIRST = itemgetter(0)
 _AGAINST_FACTOR = 2.0
 
 # (neighbour, cost, relationship index)
@@ -206,62 +209,69 @@ def _cycle_message(names: list[str], total: int) -> str:
 
 
 def _tarjan(nodes: set[str], succ: _Adj) -> list[list[str]]:
-    """Iterative Tarjan SCC over the subgraph induced by *nodes* (sorted for determinism)."""
+    """Iterative Tarjan SCC over the subgraph induced by *nodes* (roots in sorted order)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
     stack: list[str] = []
     out: list[list[str]] = []
     counter = 0
+    empty: list[tuple[str, float, int]] = []
     for root in sorted(nodes):
         if root in index:
             continue
-        work = [(root, iter([w for (w, _c, _i) in succ.get(root, ()) if w in nodes]))]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
         on_stack.add(root)
+        work = [(root, iter(succ.get(root, empty)))]
         while work:
             v, it = work[-1]
-            advanced = False
-            for w in it:
+            for w, _c, _i in it:
+                if w not in nodes:
+                    continue
                 if w not in index:
                     index[w] = low[w] = counter
                     counter += 1
                     stack.append(w)
                     on_stack.add(w)
-                    work.append((w, iter([x for (x, _c, _i) in succ.get(w, ()) if x in nodes])))
-                    advanced = True
+                    work.append((w, iter(succ.get(w, empty))))
                     break
-                if w in on_stack:
-                    low[v] = min(low[v], index[w])
-            if advanced:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[v])
-            if low[v] == index[v]:
-                comp = []
-                while True:
+                if w in on_stack and index[w] < low[v]:
+                    low[v] = index[w]
+            else:  # every successor of v seen: v is done
+                work.pop()
+                lv = low[v]
+                if work:
+                    parent = work[-1][0]
+                    if lv < low[parent]:
+                        low[parent] = lv
+                if lv == index[v]:
                     w = stack.pop()
                     on_stack.discard(w)
-                    comp.append(w)
                     if w == v:
-                        break
-                out.append(comp)
+                        out.append([v])
+                    else:
+                        comp = [w]
+                        while w != v:
+                            w = stack.pop()
+                            on_stack.discard(w)
+                            comp.append(w)
+                        out.append(comp)
     return out
 
 
 def _reach(start: str, adj: _Adj) -> set[str]:
+    """*start* and every concept reachable from it over *adj* (breadth first, level by
+    level: each level is gathered with set operations in C, not a loop per edge)."""
     seen = {start}
-    todo = [start]
-    while todo:
-        v = todo.pop()
-        for w, _c, _i in adj.get(v, ()):
-            if w not in seen:
-                seen.add(w)
-                todo.append(w)
+    frontier: set[str] | list[str] = [start]
+    get = adj.get
+    while frontier:
+        nxt = set(map(_FIRST, chain.from_iterable(map(get, frontier, repeat(())))))
+        nxt -= seen
+        seen |= nxt
+        frontier = nxt
     return seen
 
 
@@ -419,8 +429,8 @@ def learning_path(
     )
 
 
-def _by_id_then_index(edge: tuple[str, float, int]) -> tuple[str, int]:
-    return edge[0], edge[2]
+#: Sort key of an adjacency entry (neighbour, cost, index): by neighbour id, then index.
+_BY_ID_THEN_INDEX = itemgetter(0, 2)
 
 
 def _kahn(
@@ -431,7 +441,8 @@ def _kahn(
     """Topological order of *nodes* on the condensation; cycle members learned together."""
     sccs, findings = g.cycles(nodes)
     comp_of = {v: ci for ci, comp in enumerate(sccs) for v in comp}
-    members = [sorted(comp, key=lambda v: priority[v]) for comp in sccs]
+    key = priority.__getitem__
+    members = [comp if len(comp) == 1 else sorted(comp, key=key) for comp in sccs]
     indeg = [0] * len(sccs)
     out_edges: list[list[int]] = [[] for _ in sccs]
     succ = g.succ
@@ -485,7 +496,7 @@ def prerequisites(
         v = queue.popleft()
         into = pred.get(v, ())
         if len(into) > 1:
-            into = sorted(into, key=_by_id_then_index)
+            into = sorted(into, key=_BY_ID_THEN_INDEX)
         dv = depth[v] + 1
         for u, _c, i in into:
             if u not in depth:
@@ -498,19 +509,22 @@ def prerequisites(
     order, cycles = _kahn(nodes, g, priority)
     steps = []
     pos = 0
+    concept = cmap.concept_by_id.get
+    ref = g.ref
     for v in order:
         if v == target:
             continue
         pos += 1
+        c = concept(v)
         steps.append(
             trusted(
                 LearningStep,
                 {
                     "position": pos,
                     "id": v,
-                    "label": cmap.label_of(v),
+                    "label": c.label if c is not None else cmap.label_of(v),
                     "depth": depth[v],
-                    "via": (g.ref(via[v]),),
+                    "via": (ref(via[v]),),
                 },
             )
         )

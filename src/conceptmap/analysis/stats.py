@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from itertools import compress
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from conceptmap.analysis.results import (
@@ -32,11 +34,12 @@ __all__ = ["map_stats"]
 
 def _degrees(cmap: ConceptMap) -> tuple[dict[str, int], dict[str, int]]:
     """(in-degree, out-degree) of every concept (and of subgraph ids used as endpoints)."""
-    visible = [r for r in cmap.relationships if r.stroke != "invisible"]
+    rels = cmap.relationships
+    visible = list(compress(rels, map("invisible".__ne__, map(attrgetter("stroke"), rels))))
     indeg: dict[str, int] = dict.fromkeys(cmap.concept_by_id, 0)
     outdeg: dict[str, int] = dict.fromkeys(cmap.concept_by_id, 0)
-    indeg.update(Counter(r.target for r in visible))  # Counter counts in C
-    outdeg.update(Counter(r.source for r in visible))
+    indeg.update(Counter(map(attrgetter("target"), visible)))  # all in C
+    outdeg.update(Counter(map(attrgetter("source"), visible)))
     return indeg, outdeg
 
 
