@@ -96,6 +96,17 @@ def test_unknown_concept_suggests():
     assert "did you mean" in str(exc.value)
 
 
+def test_unknown_concept_suggests_names_sharing_a_word():
+    """A description rather than a name ("attention mechanism") still finds candidates."""
+    with pytest.raises(UnknownConceptError) as exc:
+        resolve_concept(seed_map(), "attention mechanism")
+    assert "Self-Attention (SELFATTN)" in exc.value.suggestions
+    assert all("Attention" in s for s in exc.value.suggestions)
+    with pytest.raises(UnknownConceptError) as exc:
+        resolve_concept(seed_map(), "positional embeddings")
+    assert exc.value.suggestions == ["Positional Encoding (POSENC)"]
+
+
 def test_ambiguous_name_lists_candidates():
     cmap = build("A[Node]\nB[node]\nA --> B")
     with pytest.raises(UnknownConceptError) as exc:

@@ -138,10 +138,12 @@ def test_prereqs_and_relations_file(seed_file, tmp_path):
         "  2. Self-Attention (depth 1) via Encoder --uses--> Self-Attention",
         # readings that decided what is left out (POSENC modern ROPE, POSENC type SINCOS)
         "assumption: link phrase 'modern' not in the vocabulary; assumed the source comes "
-        "first (1 relationship(s))",
+        "first in 1 relationship: Positional Encoding --modern--> RoPE / ALiBi",
         "assumption: link phrase 'type' is used both ways round in maps (X type Y: Y is a "
-        "type of X, or X is of type Y); assumed the source comes first (2 relationship(s)); "
-        "say which in a --relations file",
+        "type of X, or X is of type Y); assumed the source comes first in 2 relationships: "
+        "Positional Encoding --type--> Sinusoidal, Positional Encoding --type--> Learned "
+        "Positions; where that is backwards, write 'type of' in the map, or settle 'type' in "
+        "a --relations file",
     ]
     toml = tmp_path / "rel.toml"
     toml.write_text('[relations]\n"uses" = "source"\n', encoding="utf-8")
@@ -160,6 +162,8 @@ def test_order(seed_file):
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "  1. Positional Encoding (level 0)"
+    full = run("order", seed_file).output.splitlines()
+    assert "  4. Self-Attention (level 1)  after Positional Encoding" in full  # labels, not ids
     assert lines[-2].startswith("assumption: link phrase 'modern'")
     assert lines[-1].startswith("assumption: link phrase 'type' is used both ways round")
     data = json.loads(run("order", seed_file, "--format", "json").output)

@@ -17,6 +17,7 @@ endpoint is a subgraph id (Mermaid allows ``S1 --> A``) adds a node with
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -177,3 +178,20 @@ def trusted(cls: type[_M], data: dict[str, Any]) -> _M:
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
+
+
+def trusted_many(cls: type[_M], rows: Iterable[dict[str, Any]]) -> list[_M]:
+    """:func:`trusted` over many rows in one loop (no call per record: ~2x faster)."""
+    fields_set = _FIELDS_SETS.get(cls)
+    if fields_set is None:
+        fields_set = _FIELDS_SETS[cls] = set(cls.model_fields)
+    new, setattr_ = object.__new__, object.__setattr__
+    out = []
+    for data in rows:
+        obj = new(cls)
+        setattr_(obj, "__dict__", data)
+        setattr_(obj, "__pydantic_fields_set__", fields_set)
+        setattr_(obj, "__pydantic_extra__", None)
+        setattr_(obj, "__pydantic_private__", None)
+        out.append(obj)
+    return out

@@ -109,4 +109,16 @@ def _suggest(cmap: ConceptMap, key: str, limit: int = 5) -> list[str]:
                 found.append(keys[k])
             if len(found) >= limit:
                 break
+    words = {w for w in _PUNCT_RE.sub(" ", key).split() if len(w) >= 3}
+    if len(found) < limit and words:  # names sharing a word ("attention mechanism")
+        shared = []
+        for k, cid in keys.items():
+            n = len(words & set(_PUNCT_RE.sub(" ", k).split()))
+            if n and cid not in found:
+                shared.append((-n, k, cid))
+        for _n, _k, cid in sorted(shared):
+            if cid not in found:
+                found.append(cid)
+            if len(found) >= limit:
+                break
     return [_describe(cmap, cid) for cid in found[:limit]]

@@ -42,7 +42,7 @@ from conceptmap.analysis.results import (
     RelationRef,
 )
 from conceptmap.analysis.stats import _degrees
-from conceptmap.model import trusted
+from conceptmap.model import trusted, trusted_many
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
@@ -507,27 +507,26 @@ def prerequisites(
     indeg, outdeg = _degrees(cmap)
     priority = {v: (-depth[v], -(indeg.get(v, 0) + outdeg.get(v, 0)), v) for v in nodes}
     order, cycles = _kahn(nodes, g, priority)
-    steps = []
-    pos = 0
+    # Up to one step per concept of the map: records built in bulk, without validation.
+    order = [v for v in order if v != target]
+    rels = g.rels
+    refs = trusted_many(
+        RelationRef,
+        (
+            {"id": d["id"], "source": d["source"], "target": d["target"], "label": d["label"],
+             "kind": d["kind"]}
+            for d in (rels[via[v]].__dict__ for v in order)
+        ),
+    )  # fmt: skip
     concept = cmap.concept_by_id.get
-    ref = g.ref
-    for v in order:
-        if v == target:
-            continue
-        pos += 1
-        c = concept(v)
-        steps.append(
-            trusted(
-                LearningStep,
-                {
-                    "position": pos,
-                    "id": v,
-                    "label": c.label if c is not None else cmap.label_of(v),
-                    "depth": depth[v],
-                    "via": (ref(via[v]),),
-                },
-            )
-        )
+    labels = [c.label if (c := concept(v)) is not None else cmap.label_of(v) for v in order]
+    steps = trusted_many(
+        LearningStep,
+        (
+            {"position": pos, "id": v, "label": label, "depth": depth[v], "via": (ref,)}
+            for pos, (v, label, ref) in enumerate(zip(order, labels, refs, strict=True), 1)
+        ),
+    )
     return PrereqResult(
         target=target, steps=tuple(steps), assumptions=g.assumptions(within=nodes), cycles=cycles
     )

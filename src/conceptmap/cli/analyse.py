@@ -80,19 +80,31 @@ def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     return f"{name(r.source)} {label} {name(r.target)}"
 
 
-def _findings(assumptions: tuple[Assumption, ...], cycles: tuple[CycleFinding, ...]) -> None:
+def _findings(
+    assumptions: tuple[Assumption, ...],
+    cycles: tuple[CycleFinding, ...],
+    cmap: ConceptMap | None = None,
+) -> None:
+    """Assumed readings (with up to two of the relationships read so, when *cmap* is
+    given) and cycles, one line each."""
+    by_id = {r.id: r for r in cmap.relationships} if cmap is not None and assumptions else {}
     for a in assumptions:
         what = f"link phrase {a.label!r}" if a.label else "unlabelled links"
+        n = f"{a.count} relationship" + ("" if a.count == 1 else "s")
+        shown = [by_id[i] for i in a.relationships[:2] if i in by_id]
+        if shown and cmap is not None:
+            more = ", ..." if a.count > len(shown) else ""
+            n += ": " + ", ".join(_rel(r, cmap) for r in shown) + more
         if a.reason == "ambiguous":
             click.echo(
                 f"assumption: {what} is used both ways round in maps (X {a.label} Y: Y is a "
                 f"{a.label} of X, or X is of {a.label} Y); assumed the {a.assumed} comes first "
-                f"({a.count} relationship(s)); say which in a --relations file"
+                f"in {n}; where that is backwards, write '{a.label} of' in the map, or settle "
+                f"'{a.label}' in a --relations file"
             )
             continue
         click.echo(
-            f"assumption: {what} not in the vocabulary; assumed the {a.assumed} comes first "
-            f"({a.count} relationship(s))"
+            f"assumption: {what} not in the vocabulary; assumed the {a.assumed} comes first in {n}"
         )
     for c in cycles:
         click.echo(f"cycle: {c.message}")
@@ -291,7 +303,7 @@ def path_cmd(
             click.echo(
                 f"{s.position:>3}. {s.from_label} -> {s.to_label}: {_rel(s.relationship, cmap)}{against}"
             )
-        _findings(r.assumptions, r.cycles)
+        _findings(r.assumptions, r.cycles, cmap)
     else:
         click.echo(f"no learning route from {cmap.label_of(a)} to {cmap.label_of(b)}")
         if r.reverse_exists:
@@ -299,7 +311,7 @@ def path_cmd(
                 f"{cmap.label_of(b)} is learned before {cmap.label_of(a)}; try swapping them"
             )
         click.echo("hint: --any-direction shows how they are related")
-        _findings(r.assumptions, r.cycles)
+        _findings(r.assumptions, r.cycles, cmap)
     if not r.found:
         click.get_current_context().exit(1)
 
@@ -345,7 +357,7 @@ def prereqs_cmd(
                 for s in steps
             )
         )
-    _findings(r.assumptions, r.cycles)
+    _findings(r.assumptions, r.cycles, cmap)
 
 
 @cli.command("order")
@@ -364,18 +376,20 @@ def order_cmd(
     Example:
         conceptmap order maps/transformers.md --top 10
     """
-    r = learning_order(load_map(file, block), relations=_vocab(relations_file))
+    cmap = load_map(file, block)
+    r = learning_order(cmap, relations=_vocab(relations_file))
     steps = r.steps[:top] if top else r.steps
     if fmt == "json":
         _emit_json_top(r, "steps", len(steps))
         return
     lines = []
     for s in steps:
-        after = f"  after {', '.join(sorted({_other(v, s.id) for v in s.via}))}" if s.via else ""
+        before = sorted({cmap.label_of(_other(v, s.id)) for v in s.via})
+        after = f"  after {', '.join(before)}" if before else ""
         lines.append(f"{s.position:>3}. {s.label} (level {s.depth}){after}")
     if lines:  # one write: tens of thousands of lines on big maps
         click.echo("\n".join(lines))
-    _findings(r.assumptions, r.cycles)
+    _findings(r.assumptions, r.cycles, cmap)
 
 
 def _other(r: RelationRef, me: str) -> str:
