@@ -110,6 +110,10 @@ def _c(cid: str, label: str, **kw) -> Concept:
 TRICKY_LABELS = [
     'say "hi"',
     "C# & <b>x</b>",
+    "CO<sub>2</sub>",
+    "<i>starts</i> and ends <b>bold</b>",
+    "<sup>-dash</sup>-",
+    "a </b> stray <i and <b x>",
     "back`tick`",
     "set direction LR here",
     "DIRECTION TB",
@@ -156,6 +160,25 @@ def test_tricky_labels_round_trip(shape: str, label_type: str) -> None:
     ]
     assert [(r.label, r.label_type) for r in back.relationships] == [
         (lab, label_type) for lab in TRICKY_LABELS[:-1]
+    ]
+
+
+def test_inline_html_is_kept_so_mermaid_still_renders_it() -> None:
+    """`CO<sub>2</sub>` stays a subscript: entity-coding the tags would show them as text."""
+    cmap = ConceptMap(
+        concepts=(
+            _c("CO2", "CO<sub>2</sub>", shape="square"),
+            _c("W", "H<sub>2</sub>O", shape="square", label_type="string"),
+        ),
+        relationships=(Relationship(id="e", source="CO2", target="W", label="<i>with</i>"),),
+    )
+    text = to_mermaid(cmap)
+    assert "CO2[CO<sub>2</sub>]" in text
+    assert 'W["H<sub>2</sub>O"]' in text
+    assert "|<i>with</i>|" in text
+    back = _round_trip(cmap)
+    assert [(c.label, c.label_type) for c in back.concepts] == [
+        (c.label, c.label_type) for c in cmap.concepts
     ]
 
 

@@ -76,7 +76,11 @@ def _emit_json_top(model: Any, field: str, count: int) -> None:
 def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     """``Encoder --uses--> Self-Attention`` (labels when the map is given, else ids)."""
     name = cmap.label_of if cmap is not None else str
-    label = f"--{r.label}-->" if r.label else f"--({getattr(r, 'kind', 'link')})-->"
+    kind = getattr(r, "kind", "plain")
+    if r.label:
+        label = f"--{r.label}-->"
+    else:  # an unlabelled link: its kind when the legend gives it one
+        label = "-->" if kind == "plain" else f"--({kind})-->"
     return f"{name(r.source)} {label} {name(r.target)}"
 
 

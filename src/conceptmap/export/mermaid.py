@@ -15,7 +15,9 @@ line/column numbers. The layout of the text is fixed:
 
 Escaping follows what mermaid-js 12.3 does with the text (measured): labels use entity
 codes (``#quot;`` ``#35;`` ``#lt;`` ``#gt;`` ``#amp;`` ``#96;``, and ``#91;``-style codes
-for brackets in unquoted text), newlines become ``<br>``, the ``n`` of a label's
+for brackets in unquoted text) except for simple inline HTML tags such as
+``CO<sub>2</sub>`` or ``<b>bold</b>``, which mermaid renders and which are kept as written;
+newlines become ``<br>``, the ``n`` of a label's
 "direction LR" is written ``#110;`` (a line containing ``direction XX`` is otherwise read
 as a direction statement), links have spaces on both sides (``C ---oD`` would read as a
 circle link to ``D``), and ``@{ shape: ... }`` shapes keep their exact names.
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from conceptmap.export import ExportError
@@ -128,12 +130,34 @@ def _encode_ends(text: str, chars: str) -> str:
     return code(f"#{ord(ch)};" for ch in lead) + core + code(f"#{ord(ch)};" for ch in trail)
 
 
+#: Inline HTML that mermaid renders in labels (``CO<sub>2</sub>``, ``<b>bold</b>``): kept
+#: as written, since entity-coding it would show the tags instead of their effect.
+_INLINE_TAG_RE = re.compile(r"</?(?:b|i|u|s|em|strong|sub|sup|small|mark|code|del|ins)>")
+_TAG_MARK = "\ue000"  # stands for a kept tag while the rest is escaped
+
+
+def _keep_tags(escape: Callable[[str], str], text: str) -> str:
+    """``escape(text)`` with the inline tags of :data:`_INLINE_TAG_RE` left as they are."""
+    tags = _INLINE_TAG_RE.findall(text)
+    if not tags or _TAG_MARK in text:
+        return escape(text)
+    parts = escape(_INLINE_TAG_RE.sub(_TAG_MARK, text)).split(_TAG_MARK)
+    out = [parts[0]]
+    for tag, part in zip(tags, parts[1:], strict=True):
+        out += (tag, part)
+    return "".join(out)
+
+
 def _quoted(text: str) -> str:
     """Body of a quoted string (``"..."``): anything but ``"``, entity-coded.
 
     Mermaid trims quoted text, so leading and trailing blanks are entity-coded too;
     other newlines become ``<br>``.
     """
+    return _keep_tags(_quoted_escape, text)
+
+
+def _quoted_escape(text: str) -> str:
     out = _encode_ends(_base_escape(text).replace("\\", "#92;"), " \t\n")
     return out.replace("\n", "<br>")
 
@@ -147,6 +171,10 @@ def _unquoted(text: str, extra: str = "") -> str:
     Leading/trailing blanks (trimmed by Mermaid) and ``/ \\ -`` at either end (``[\\x`` would
     open another shape) are entity-coded.
     """
+    return _keep_tags(lambda t: _unquoted_escape(t, extra), text)
+
+
+def _unquoted_escape(text: str, extra: str) -> str:
     out = _base_escape(text)
     for ch in _UNQUOTED_ALWAYS + extra:
         out = out.replace(ch, f"#{ord(ch)};")
