@@ -26,7 +26,7 @@ def _hostile() -> ConceptMap:
     return ConceptMap(
         title="<i>title</i>",
         concepts=(
-            Concept(id="a:b", label="<b>x</b>", subgraph="S"),
+            Concept(id="a:b", label="<b>x</b> <td>", subgraph="S"),
             Concept(id="node", label='say "hi" \\ back\\', subgraph="Inner"),
             Concept(id="c", label="two\nlines"),
         ),
@@ -58,11 +58,23 @@ def test_user_text_never_becomes_an_id_or_html_label() -> None:
     node_ids = re.findall(r"^\s*(\S+) \[label=", dot, re.M)
     # Synthetic ids only, top level first; the anchor stands for subgraph S as an endpoint.
     assert node_ids == ["n2", "sg1_anchor", "n0", "n1"]
-    assert 'label="<b>x</b>"' in dot  # quoted string, not <...> HTML label
+    # quoted string, not a <...> HTML label; inline tags shown as read, others literally
+    assert 'label="x <td>"' in dot
     assert 'tooltip="a:b"' in dot  # the original id is kept as tooltip
     assert "label=<" not in dot
     assert 'label="two\\nlines"' in dot
     assert 'label="say \\"hi\\" \\\\ back\\\\"' in dot
+
+
+def test_inline_html_in_labels_is_drawn_as_read() -> None:
+    """CO<sub>2</sub> is drawn CO₂ (Graphviz would show the tags); the model keeps them."""
+    cmap = ConceptMap(
+        concepts=(Concept(id="c", label="CO<sub>2</sub>"), Concept(id="x", label="x<sup>n</sup>")),
+        relationships=(Relationship(id="r", source="c", target="x", label="<i>makes</i>"),),
+    )
+    dot = to_dot(cmap)
+    assert 'label="CO₂"' in dot and 'label="xⁿ"' in dot and "label=makes" in dot
+    assert cmap.concepts[0].label == "CO<sub>2</sub>"
 
 
 def test_clusters_nest_and_kinds_become_styles() -> None:
@@ -114,8 +126,8 @@ def test_seed_map_golden() -> None:
 def test_hostile_map_renders_to_svg() -> None:
     svg = render(to_dot(_hostile()), "svg").decode("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    assert "&lt;b&gt;x&lt;/b&gt;" in svg  # shown as text
-    assert "<b>" not in svg
+    assert "x &lt;td&gt;" in svg  # shown as text
+    assert "<b>" not in svg and "<td>" not in svg
     assert svg.count('class="node"') == 3  # the invisible cluster anchor is not drawn
     assert svg.count('class="cluster"') == 2
 

@@ -264,3 +264,21 @@ def test_layout_dot_has_no_user_text() -> None:
     source, names = html_export._layout_dot(small_map(), "dot")
     assert "Attention" not in source and "<" not in source and "alert" not in source
     assert "subgraph cluster_0" in source and names == {"n0": "A", "n1": "B", "n2": "C", "n3": "D"}
+
+
+def test_inline_html_in_labels_is_shown_as_read() -> None:
+    """The page draws text itself: CO<sub>2</sub> becomes CO₂, <b>x</b> becomes x."""
+    from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
+
+    cmap = ConceptMap(
+        concepts=(
+            Concept(id="C", label="CO<sub>2</sub>", subgraph="S"),
+            Concept(id="B", label="B"),
+        ),
+        relationships=(Relationship(id="e", source="C", target="B", label="<b>fixes</b>"),),
+        subgraphs=(Subgraph(id="S", title="H<sub>2</sub>O cycle", concepts=("C",)),),
+    )
+    data = graph_data(cmap, metrics={}, groups={})
+    assert data["concepts"][0]["label"] == "CO₂"
+    assert data["relationships"][0]["label"] == "fixes"
+    assert data["subgraphs"][0]["title"] == "H₂O cycle"

@@ -175,6 +175,26 @@ def test_html_embeds_graph_and_svg_safely():
     assert page.count("<table") == page.count('<table class="sortable">')
 
 
+def test_paired_inline_tags_render_as_html_in_both_reports():
+    """CO<sub>2</sub> reads CO₂ in report.md (Markdown passes inline HTML) and report.html;
+    a tag that does not close around plain text stays text."""
+    m = ConceptMap(
+        title="Air",
+        concepts=(
+            Concept(id="C", label="CO<sub>2</sub>"),
+            Concept(id="X", label="<b>open <i>nest</i></b> <sup>x"),
+        ),
+        relationships=(Relationship(id="e", source="C", target="X", label="uses"),),
+    )
+    rep = build_report(m)
+    md = report_markdown(rep)
+    assert "CO<sub>2</sub>" in md
+    assert "\\<sup\\>x" in md and "\\<b\\>open <i>nest</i>\\</b\\>" in md
+    page = report_html(rep)
+    assert "CO<sub>2</sub>" in page
+    assert "&lt;sup&gt;x" in page and "&lt;b&gt;open <i>nest</i>&lt;/b&gt;" in page
+
+
 def test_combined_graph_merges_by_normalised_label():
     a = ConceptMap(
         title="A",

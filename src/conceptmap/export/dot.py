@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 import graphviz
 
 from conceptmap.export import ExportError, GraphvizMissingError
+from conceptmap.export.labels import display_label
 
 if TYPE_CHECKING:
     from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
@@ -90,7 +91,9 @@ _WIDTH_RE = re.compile(r"^(\d+(?:\.\d+)?)(px)?$")
 
 
 def _text(s: str) -> str:
-    """A DOT escString that shows *s* literally (newlines become line breaks)."""
+    """A DOT escString that shows *s* as read: inline HTML as text (``CO₂``, see
+    :func:`~conceptmap.export.labels.display_label`), newlines as line breaks."""
+    s = display_label(s)
     # graphviz ships no type information; nohtml returns a str subclass.
     return cast(str, graphviz.nohtml(s.replace("\\", "\\\\").replace("\n", "\\n")))
 
@@ -229,13 +232,13 @@ def to_dot(
     --------
     >>> from conceptmap.model import Concept, ConceptMap, Relationship
     >>> cmap = ConceptMap(
-    ...     concepts=(Concept(id="a:b", label="<b>x</b>"), Concept(id="B", label="B")),
+    ...     concepts=(Concept(id="a:b", label="CO<sub>2</sub> < x"), Concept(id="B", label="B")),
     ...     relationships=(Relationship(id="r", source="a:b", target="B", kind="primary"),),
     ... )
     >>> dot = to_dot(cmap)
     >>> [line.strip() for line in dot.splitlines() if "->" in line and "[" in line]
     ['n0 -> n1 [style=bold tooltip="a:b -> B"]']
-    >>> 'n0 [label="<b>x</b>"' in dot
+    >>> 'n0 [label="CO₂ < x"' in dot  # inline HTML as read; no Graphviz HTML label
     True
     """
     direction = {"TD": "TB", "TB": "TB", "BT": "BT", "LR": "LR", "RL": "RL"}.get(

@@ -46,6 +46,7 @@ from markupsafe import Markup
 from conceptmap.errors import UnknownConceptError
 from conceptmap.export import ExportError
 from conceptmap.export.dot import DOT_MAX_CONCEPTS
+from conceptmap.export.labels import display_label
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -239,7 +240,7 @@ def graph_data(
     given = positions or {}
 
     concepts: list[dict[str, Any]] = []
-    labels = {c.id: c.label for c in cmap.concepts}
+    labels = {c.id: display_label(c.label) for c in cmap.concepts}  # CO<sub>2</sub>: CO₂
     parents = {c.id: c.subgraph for c in cmap.concepts}
     for cid, nid in node_ids.items():
         fill, border = colour_by_group.get(group_of.get(cid, ""), _DEFAULT_COLOUR)
@@ -269,7 +270,7 @@ def graph_data(
         {
             "id": sub_ids[s.id],
             "key": s.id,
-            "title": s.title,
+            "title": display_label(s.title),
             "parent": sub_ids.get(s.parent) if s.parent is not None else None,
             "box": boxes.get(s.id),
         }
@@ -289,7 +290,7 @@ def graph_data(
                 "key": r.id,
                 "source": endpoint(r.source),
                 "target": endpoint(r.target),
-                "label": r.label,
+                "label": display_label(r.label) if r.label else r.label,
                 "kind": r.kind,
                 "stroke": r.stroke,
                 "head": r.head,
@@ -555,7 +556,8 @@ def _layout_dot(cmap: ConceptMap, engine: str) -> tuple[str, dict[str, str]]:
         lines.append('  graph [overlap=prism, sep="+6", pack=24, packmode="graph"];')
     lines.append('  node [shape=box, fixedsize=true, label=""];')
     sizes = {
-        c.id: _box_size(c.label, _MIN_SIZE + 0.3 * (_MAX_SIZE - _MIN_SIZE)) for c in cmap.concepts
+        c.id: _box_size(display_label(c.label), _MIN_SIZE + 0.3 * (_MAX_SIZE - _MIN_SIZE))
+        for c in cmap.concepts
     }
 
     def node_line(cid: str, indent: str) -> str:

@@ -175,6 +175,16 @@ def _csp_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
+#: A paired inline tag the Markdown kept (``CO<sub>2</sub>``, see ``markdown.esc``), as
+#: markdown-it escapes it: made HTML again. Only tag names without attributes, around text
+#: with no other tag: a label cannot change the page around it.
+_KEPT_TAG = re.compile(
+    r"&lt;(b|i|u|s|em|strong|sub|sup|small|mark|del|ins)&gt;((?:(?!&lt;)[^<])*)&lt;/\1&gt;"
+)
+
+_CODE = re.compile(r"(<code[^>]*>.*?</code>)", re.S)
+
+
 def render_markdown(text: str) -> str:
     """Markdown to HTML (raw HTML escaped), tables made sortable, tiers and checks badged.
 
@@ -182,7 +192,8 @@ def render_markdown(text: str) -> str:
     ... # doctest: +NORMALIZE_WHITESPACE
     '<div class="tablebox"><table class="sortable">\\n<thead>\\n<tr>\\n<th>A</th>\\n<th>Tier</th>\\n</tr>\\n</thead>\\n<tbody>\\n<tr>\\n<td>&lt;b&gt;</td>\\n<td><span class="badge t-high">High</span></td>\\n</tr>\\n</tbody>\\n</table></div>\\n'
     """
-    out = _md.render(text)
+    parts = _CODE.split(_md.render(text))  # code spans and blocks stay literal
+    out = "".join(p if i % 2 else _KEPT_TAG.sub(r"<\1>\2</\1>", p) for i, p in enumerate(parts))
     out = out.replace("<table>", '<div class="tablebox"><table class="sortable">').replace(
         "</table>", "</table></div>"
     )

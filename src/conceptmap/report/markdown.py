@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from conceptmap.export.labels import split_tags
 from conceptmap.report.build import MapReport
 
 __all__ = [
@@ -50,11 +51,14 @@ _STATUS = {
 def esc(text: object) -> str:
     """*text* as literal Markdown inline text (one line, specials escaped).
 
-    >>> esc("a | b*")
-    'a \\\\| b\\\\*'
+    >>> esc("a | b*"), esc("CO<sub>2</sub> <b")
+    ('a \\\\| b\\\\*', 'CO<sub>2</sub> \\\\<b')
     """
     s = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    if "<" not in s:
+        return _MD_SPECIAL.sub(r"\\\1", s)
+    # paired inline tags of a label (CO<sub>2</sub>) stay HTML: Markdown renders them
+    return "".join(p if kept else _MD_SPECIAL.sub(r"\\\1", p) for p, kept in split_tags(s))
 
 
 def join(labels: Sequence[str]) -> str:

@@ -1,0 +1,65 @@
+"""Labels as people read them: the inline HTML that mermaid renders in a label.
+
+Mermaid renders simple HTML in labels, and study notes use it: ``CO<sub>2</sub>``,
+``x<sup>2</sup>``, ``<b>key</b> idea``. The model keeps labels as written (as mermaid-js
+does). Pictures that draw text themselves (DOT/SVG, the interactive page) show
+:func:`display_label`: subscripts and superscripts as Unicode where every character has
+one (``CO₂``, ``x²``), other inline tags dropped. Documents that are HTML or Markdown (the
+report) keep a tag only when it opens and closes around plain text (:func:`split_tags`), so
+no label can change the page around it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["INLINE_TAG_RE", "PAIRED_TAG_RE", "display_label", "split_tags"]
+
+_TAGS = "b|i|u|s|em|strong|sub|sup|small|mark|code|del|ins"
+#: One inline tag, opening or closing, without attributes.
+INLINE_TAG_RE = re.compile(rf"</?(?:{_TAGS})>")
+#: An inline tag pair around text that holds no ``<`` (so no other tag).
+PAIRED_TAG_RE = re.compile(rf"<({_TAGS})>([^<]*)</\1>")
+
+_SUB = dict(
+    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+_SUP = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=True))
+
+
+def _script(m: re.Match[str]) -> str:
+    tag, inner = m.group(1), m.group(2)
+    table = _SUB if tag == "sub" else _SUP if tag == "sup" else None
+    if table is not None and inner and all(ch in table for ch in inner):
+        return "".join(table[ch] for ch in inner)
+    return inner
+
+
+def display_label(text: str) -> str:
+    """*text* with its inline HTML turned into plain text.
+
+    >>> display_label("CO<sub>2</sub> and x<sup>2</sup>, <b>bold</b>")
+    'CO₂ and x², bold'
+    >>> display_label("H<sub>two</sub>O"), display_label("a < b <i>c")
+    ('HtwoO', 'a < b c')
+    """
+    if "<" not in text:
+        return text
+    return INLINE_TAG_RE.sub("", PAIRED_TAG_RE.sub(_script, text))
+
+
+def split_tags(text: str) -> list[tuple[str, bool]]:
+    """*text* cut into (piece, is a kept tag) parts: tags of :data:`PAIRED_TAG_RE` pairs.
+
+    >>> split_tags("CO<sub>2</sub> <b>x")
+    [('CO', False), ('<sub>', True), ('2', False), ('</sub>', True), (' <b>x', False)]
+    """
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in PAIRED_TAG_RE.finditer(text):
+        tag = m.group(1)
+        out += [(text[pos : m.start()], False), (f"<{tag}>", True), (m.group(2), False)]
+        out.append((f"</{tag}>", True))
+        pos = m.end()
+    out.append((text[pos:], False))
+    return [(piece, kept) for piece, kept in out if piece]
