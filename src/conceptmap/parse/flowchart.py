@@ -282,17 +282,25 @@ def detect_diagram_type(text: str) -> str | None:
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Vertex:
-    id: str
-    pos: int
+    """A node as the statements so far describe it.
+
+    Built for every concept of a map (100k on big ones), so the constructor sets only what
+    each vertex has; the rest are class-level defaults until a statement sets them (the
+    sequences are tuples, replaced rather than changed).
+    """
+
     text: str | None = None
     label_type: str = "text"
     shape: str | None = None
-    classes: list[str] = field(default_factory=list)
-    styles: list[str] = field(default_factory=list)
+    classes: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ()
     link: str | None = None
     tooltip: str | None = None
+
+    def __init__(self, id: str, pos: int) -> None:
+        self.id = id
+        self.pos = pos
 
 
 # An edge is a plain tuple (cheap to build 100k of):
@@ -748,7 +756,7 @@ class _FlowParser:
         if not styles:
             raise _Reject(m.end(), "expected styles after the node id", "e.g. `style A fill:#f9f`")
         v = self._vertex(nid, start)
-        v.styles.extend(styles)
+        v.styles = (*v.styles, *styles)
         sub = self.sub_by_id.get(nid)
         if sub is not None:
             sub.styles.extend(styles)
@@ -778,7 +786,7 @@ class _FlowParser:
     def _set_class(self, nid: str, cls: str) -> None:
         v = self.vertices.get(nid)
         if v is not None:
-            v.classes.append(cls)
+            v.classes = (*v.classes, cls)
         s = self.sub_by_id.get(nid)
         if s is not None:
             s.classes.append(cls)
@@ -1312,11 +1320,11 @@ class _FlowParser:
                     "label": v.text if v.text is not None else vid,
                     "shape": v.shape,
                     "subgraph": owner.get(vid),
-                    "classes": tuple(v.classes) if v.classes else (),
+                    "classes": v.classes,
                     "line": first_line + idx,
                     "column": pos - starts[idx] + (offsets[idx] if idx < n_off else 0) + 1,
                     "label_type": v.label_type,
-                    "styles": tuple(v.styles) if v.styles else (),
+                    "styles": v.styles,
                     "link": v.link,
                     "tooltip": v.tooltip,
                 },
