@@ -308,3 +308,32 @@ def test_a_long_prerequisite_cycle_names_ten_concepts():
     (cycle,) = [f for f in _run(cmap).findings if f.rule == "prerequisite-cycle"]
     assert cycle.message.endswith("and 2 more each need the other first")
     assert cycle.line == 10  # the cycle's first relationship in the document
+
+
+def test_cluster_claims_use_the_callers_clusters():
+    """The report passes its own clusters: cluster claims are judged against what it shows."""
+    from conceptmap.analysis import clusters
+    from conceptmap.analysis.results import ClusterResult
+
+    doc = _load(MAP)
+    own = clusters(doc.maps[0])
+    default = validate_document(doc)
+    assert _find(default, "cluster-claim") == _find(
+        validate_document(doc, clusters=own), "cluster-claim"
+    )
+    # one cluster holding everything: no claim can span two clusters
+    everything = own.clusters[0].model_copy(
+        update={"members": tuple(sorted(c.id for c in doc.maps[0].concepts))}
+    )
+    single = ClusterResult.model_construct(**{**own.__dict__, "clusters": (everything,)})
+    assert _find(validate_document(doc, clusters=single), "cluster-claim") == []
+    # every concept on its own: the seed's cluster claim spans several
+    apart = own.model_copy(
+        update={
+            "clusters": tuple(
+                everything.model_copy(update={"id": f"C{i}", "members": (c.id,)})
+                for i, c in enumerate(doc.maps[0].concepts)
+            )
+        }
+    )
+    assert len(_find(validate_document(doc, clusters=apart), "cluster-claim")) == 1

@@ -411,9 +411,11 @@ def build_report(
     sib = [_sibling_pair(s) for s in siblings]
     sib.sort()
     claims = document_claims(doc, sib)  # read once: the validator, headline and pathways
+    topics = clusters(cmap, seed=seed)  # once: the topics section and cluster claims
     result = validate_document(
-        doc, siblings=sib, relations=relations, config=config, block=block, claims=claims
-    )
+        doc, siblings=sib, relations=relations, config=config, block=block, claims=claims,
+        clusters=topics,
+    )  # fmt: skip
     findings = list(result.findings)
     stats = map_stats(cmap)
     cent = _rounded(centrality(cmap, seed=seed))
@@ -439,7 +441,6 @@ def build_report(
         findings=public,
     )
     texts = ([(doc.path, doc.text)] if doc.text else []) + sib
-    topics = clusters(cmap, seed=seed)
     sibling_info = tuple(
         SiblingInfo(
             path=p,

@@ -97,6 +97,7 @@ def validate_document(
     config: ValidateConfig | None = None,
     block: int = 0,
     claims: list[Claim] | None = None,
+    clusters: Any = None,
 ) -> ValidationResult:
     """Every finding for the map of *doc* and the *siblings* that describe it.
 
@@ -115,6 +116,9 @@ def validate_document(
         Which flowchart of the document is "the diagram" (0-based).
     claims
         :func:`document_claims` of *doc* and *siblings*, when the caller has them already.
+    clusters
+        The map's :func:`~conceptmap.analysis.clusters` result, when the caller has it
+        already (cluster claims are checked against it; default: Louvain, seed 0).
 
     Returns
     -------
@@ -133,6 +137,7 @@ def validate_document(
         texts=texts,
         relations=relations,
         mermaid_blocks=_mermaid_blocks(doc, block),
+        known_clusters=clusters,
     )
     findings: list[Finding] = []
     for rule in RULES:

@@ -25,6 +25,7 @@ import networkx as nx
 from conceptmap.analysis.centrality import tier_for
 from conceptmap.analysis.clusters import clusters
 from conceptmap.analysis.relations import RelationVocabulary, default_relations
+from conceptmap.analysis.results import ClusterResult
 from conceptmap.analysis.stats import _degrees
 from conceptmap.validate.claims import Claim
 from conceptmap.validate.findings import SEVERITIES, Finding, Severity
@@ -91,6 +92,12 @@ class Context:
     relations: Any = None
     mermaid_blocks: list[tuple[int, str]] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict)
+    #: The map's clusters, when the caller computed them already (the report does).
+    known_clusters: ClusterResult | None = None
+
+    @cached_property
+    def clusters(self) -> ClusterResult:
+        return self.known_clusters if self.known_clusters is not None else clusters(self.cmap)
 
     @cached_property
     def matcher(self) -> NameMatcher:
@@ -496,8 +503,7 @@ def _cluster_claim(rule: Rule, ctx: Context) -> Iterator[Finding]:
     claims = ctx.by_kind("cluster")
     if not claims:
         return
-    result = clusters(ctx.cmap)
-    where = {m: cl.id for cl in result.clusters for m in cl.members}
+    where = {m: cl.id for cl in ctx.clusters.clusters for m in cl.members}
     for c in claims:
         ids = [m.id for m in map(ctx.resolve, c.subjects) if m.id is not None]
         found = sorted({where[i] for i in ids if i in where})
