@@ -111,10 +111,13 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
 @given(header=st.sampled_from(["flowchart LR\n", "graph TD\n"]), body=bodies)
 def test_fast_path_agrees_with_general_path(header: str, body: str) -> None:
     """The one-regex fast path must build exactly what the general parser builds."""
+    _assert_both_paths_agree(header + body)
 
+
+def _assert_both_paths_agree(text: str) -> None:
     def run():
         try:
-            return parse_document(header + body, path="f.mmd").maps[0].model_dump()
+            return parse_document(text, path="f.mmd").maps[0].model_dump()
         except ConceptMapError as exc:
             return str(exc)
 
@@ -144,17 +147,4 @@ def test_fast_path_agrees_with_general_path(header: str, body: str) -> None:
 def test_fast_path_leaves_statement_words_to_the_general_path(body: str) -> None:
     """Ids the fast regex accepts but the grammar reads otherwise (keywords, statement
     words, quotes, `direction`, empty link text): both paths give the same answer."""
-
-    def run():
-        try:
-            return parse_document("flowchart LR\n" + body, path="f.mmd").maps[0].model_dump()
-        except ConceptMapError as exc:
-            return str(exc)
-
-    fast = run()
-    flowchart._USE_FAST_PATH = False
-    try:
-        slow = run()
-    finally:
-        flowchart._USE_FAST_PATH = True
-    assert fast == slow
+    _assert_both_paths_agree("flowchart LR\n" + body)
