@@ -59,6 +59,12 @@ def test_block_option(tmp_path):
     assert len(json.loads(res.output)["relationships"]) == 2
     res = CliRunner().invoke(cli, ["parse", str(doc), "--block", "5"])
     assert res.exit_code == 1 and "out of range" in res.output
+    # a broken other block: a warning, not a failure, when a block is chosen
+    doc.write_text("```mermaid\ngraph LR\nA-->B\n```\n\n```mermaid\ngraph LR\nC[x\n```\n")
+    res = CliRunner().invoke(cli, ["stats", str(doc), "--block", "0"])
+    assert res.exit_code == 0, res.output
+    assert f"warning: {doc}:6: flowchart block 1 has errors; left out (--block 0)" in res.output
+    assert CliRunner().invoke(cli, ["stats", str(doc)]).exit_code == 1
 
 
 def test_stats_seed_text_and_json():

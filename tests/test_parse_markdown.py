@@ -72,6 +72,19 @@ def test_all_errors_of_all_blocks_in_one_run():
     assert [(d.line, d.column) for d in exc.value.diagnostics] == [(3, 5), (4, 3), (9, 2)]
 
 
+def test_a_chosen_block_need_not_wait_for_the_others():
+    """With block=N only that flowchart must be valid; a broken other one is left empty."""
+    text = "```mermaid\nflowchart LR\nA-->B\n```\n\n```mermaid\ngraph TD\nC[x\n```\n"
+    doc = parse_document(text, path="x.md", block=0)
+    assert doc.broken == (1,) and len(doc.maps[0].relationships) == 1
+    assert doc.maps[1].concepts == ()
+    assert parse_map(text, path="x.md", block=0).relationships[0].target == "B"
+    with pytest.raises(MapSyntaxError) as exc:  # the chosen block's own errors only
+        parse_document(text, path="x.md", block=1)
+    assert [(d.line, d.column) for d in exc.value.diagnostics] == [(8, 2)]
+    assert parse_document(text.replace("C[x", "C[x]"), path="x.md", block=0).broken == ()
+
+
 def test_no_flowchart_and_other_diagrams():
     with pytest.raises(InputError, match="no ```mermaid flowchart block"):
         parse_document("# Just notes\n", path="n.md")

@@ -65,7 +65,17 @@ def load_document(path: str) -> Document:
 
 
 def load_map(path: str, block: int | None = None) -> ConceptMap:
-    return load_document(path).map(block)
+    """The map of flowchart *block* (default: the first); with *block*, other flowcharts
+    of the file need not be valid (a warning names each one that is not)."""
+    name = "<stdin>" if path == "-" else path
+    doc = parse_document(read_text(path), path=name, block=block)
+    for i in doc.broken if block is not None and block < len(doc.maps) else ():
+        line = doc.blocks[i].fence_line
+        click.echo(
+            f"warning: {name}:{line}: flowchart block {i} has errors; left out (--block {block})",
+            err=True,
+        )
+    return doc.map(block)
 
 
 def handle_errors(fn: F) -> F:

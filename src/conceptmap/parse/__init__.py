@@ -35,6 +35,9 @@ class Document:
     #: The Mermaid text of each map and where it starts (one per map; empty for a
     #: Document built by hand).
     blocks: tuple[MermaidBlock, ...] = field(default=())
+    #: Flowchart blocks left empty because they are not valid Mermaid: only when the
+    #: caller asked for one other block (``parse_document(..., block=N)``).
+    broken: tuple[int, ...] = field(default=())
 
     def map(self, block: int | None = None) -> ConceptMap:
         """Flowchart block *block* (0-based), or the first one; InputError if out of range."""
@@ -81,11 +84,13 @@ def _looks_like_mermaid(text: str) -> bool:
     )
 
 
-def parse_document(text: str, *, path: str = "<string>") -> Document:
+def parse_document(text: str, *, path: str = "<string>", block: int | None = None) -> Document:
     """Parse every flowchart in *text* (Markdown, or bare Mermaid for ``.mmd`` files).
 
     Raises :class:`InputError` when there is no flowchart, and :class:`MapSyntaxError`
-    (with every diagnostic of every block) when a block is not valid Mermaid.
+    (with every diagnostic of every block) when a block is not valid Mermaid. With *block*
+    (0-based), only that flowchart must be valid: another that is not is left empty and
+    listed in ``Document.broken``.
     """
     _check_controls(text, path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -103,8 +108,9 @@ def parse_document(text: str, *, path: str = "<string>") -> Document:
     map_blocks: list[MermaidBlock] = []
     skipped: list[tuple[int, str]] = []
     diagnostics: list[Diagnostic] = []
-    for block in blocks:
-        kind = detect_diagram_type(block.text)
+    broken: list[int] = []
+    for mermaid in blocks:
+        kind = detect_diagram_type(mermaid.text)
         if kind != "flowchart":
             if is_mmd:
                 what = f"diagram type: {kind}" if kind else "no diagram type detected"
@@ -113,26 +119,29 @@ def parse_document(text: str, *, path: str = "<string>") -> Document:
                     "(`flowchart TD` or `graph TD`)",
                     path=path,
                 )
-            skipped.append((block.fence_line, kind or "unknown"))
+            skipped.append((mermaid.fence_line, kind or "unknown"))
             continue
         try:
             cmap = parse_flowchart(
-                block.text,
+                mermaid.text,
                 path=path,
-                first_line=block.first_line,
-                col_offsets=block.col_offsets,
+                first_line=mermaid.first_line,
+                col_offsets=mermaid.col_offsets,
                 legend=legend,
                 block=len(maps),
             )
         except MapSyntaxError as exc:
-            diagnostics.extend(exc.diagnostics)
+            if block is None or block == len(maps):
+                diagnostics.extend(exc.diagnostics)
+            else:
+                broken.append(len(maps))
             maps.append(ConceptMap())  # placeholder keeps block numbering stable
-            map_blocks.append(block)
+            map_blocks.append(mermaid)
             continue
         if cmap.title is None and heading:
             cmap = cmap.model_copy(update={"title": _clean_heading(heading)})
         maps.append(cmap)
-        map_blocks.append(block)
+        map_blocks.append(mermaid)
     if diagnostics:
         raise MapSyntaxError(diagnostics)
     if not maps:
@@ -151,6 +160,7 @@ def parse_document(text: str, *, path: str = "<string>") -> Document:
         skipped=tuple(skipped),
         is_markdown=not is_mmd,
         blocks=tuple(map_blocks),
+        broken=tuple(broken),
     )
 
 
@@ -164,4 +174,4 @@ def parse_map(text: str, *, path: str = "<string>", block: int | None = None) ->
     >>> parse_map("flowchart LR\\n  A[Attention] -->|uses| B[Softmax]\\n").relationships[0].label
     'uses'
     """
-    return parse_document(text, path=path).map(block)
+    return parse_document(text, path=path, block=block).map(block)
