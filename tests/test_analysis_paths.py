@@ -334,10 +334,12 @@ def _random_map(rng, n=12):
     from conceptmap.model import Concept, ConceptMap, Relationship
 
     rels = tuple(
-        Relationship(id=f"e{k}", source=f"C{rng.randrange(n)}", target=f"C{rng.randrange(n)}",
+        Relationship(id=f"e{k}", source=f"C{a}", target=f"C{a if rng.random() < 0.05 else b}",
                      label=rng.choice(_LABELS), kind=rng.choice(_KINDS),
                      stroke="invisible" if rng.random() < 0.05 else "normal")
-        for k in range(rng.randrange(4, 3 * n))
+        for k, (a, b) in enumerate(
+            (rng.randrange(n), rng.randrange(n)) for _ in range(rng.randrange(4, 3 * n))
+        )
     )  # fmt: skip
     return ConceptMap(
         concepts=tuple(Concept(id=f"C{i}", label=f"C{i}") for i in range(n)), relationships=rels
@@ -378,6 +380,10 @@ def test_prereqs_and_cycles_match_networkx_on_random_maps():
         start = f"C{rng.randrange(12)}"
         assert _reach(start, lg.succ) == nx.descendants(g, start) | {start}
         assert _reach(start, lg.pred) == nx.ancestors(g, start) | {start}
+        from conceptmap.analysis.stats import _degrees
+
+        indeg, outdeg = _degrees(cmap)  # the map's degrees, read off the learning graph
+        assert {v: lg.degree(v) for v in indeg} == {v: indeg[v] + outdeg[v] for v in indeg}
         nodes = {f"C{i}" for i in range(12) if rng.random() < 0.7}
         ours = sorted(sorted(c) for c in _tarjan(nodes, lg.succ))
         assert ours == sorted(

@@ -41,7 +41,6 @@ from conceptmap.analysis.results import (
     PrereqResult,
     RelationRef,
 )
-from conceptmap.analysis.stats import _degrees
 from conceptmap.model import trusted, trusted_many
 
 if TYPE_CHECKING:
@@ -79,13 +78,17 @@ class _Learning:
         self.ambiguous: set[str | None] = set()  # of those, the known-but-ambiguous ones
         self.vocab = vocab
         self._refs: dict[int, RelationRef] = {}
+        self._loops: dict[str, int] = {}  # concept -> visible self-loops (count in degree)
         # Hot loop (130k relationships on big maps): link phrases repeat, so each distinct
         # (label, kind) is looked up once: (source first?, known?, cost, unknown key).
         memo: dict[tuple[str | None, str], tuple[bool, bool, float, str | None]] = {}
+        loops = self._loops
         for i, r in enumerate(self.rels):
             d = r.__dict__
             source, target = d["source"], d["target"]
             if source == target or d["stroke"] == "invisible":
+                if source == target and d["stroke"] != "invisible":
+                    loops[source] = loops.get(source, 0) + 1
                 continue
             label, kind = d["label"], d["kind"]
             hit = memo.get((label, kind))
@@ -114,6 +117,12 @@ class _Learning:
                 pred[after] = [(before, cost, i)]
             else:
                 into.append((before, cost, i))
+
+    def degree(self, v: str) -> int:
+        """Visible relationships touching *v* (a self-loop twice): the map's degree, read
+        off the learning graph (each such relationship is one edge out of one concept and
+        one into another), so only the concepts asked about are counted."""
+        return len(self.succ.get(v, ())) + len(self.pred.get(v, ())) + 2 * self._loops.get(v, 0)
 
     def ref(self, i: int) -> RelationRef:
         # Unvalidated: the values come straight from the (valid) map; 50k steps on big maps.
@@ -504,8 +513,8 @@ def prerequisites(
                 via[u] = i
                 queue.append(u)
     nodes = set(depth)
-    indeg, outdeg = _degrees(cmap)
-    priority = {v: (-depth[v], -(indeg.get(v, 0) + outdeg.get(v, 0)), v) for v in nodes}
+    degree = g.degree
+    priority = {v: (-depth[v], -degree(v), v) for v in nodes}
     order, cycles = _kahn(nodes, g, priority)
     # Up to one step per concept of the map: records built in bulk, without validation.
     order = [v for v in order if v != target]
@@ -552,8 +561,7 @@ def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = N
     """
     g = _Learning(cmap, relations)
     nodes = set(cmap.concept_by_id) | set(g.succ) | set(g.pred)
-    indeg, outdeg = _degrees(cmap)
-    degree = {v: indeg.get(v, 0) + outdeg.get(v, 0) for v in nodes}
+    degree = {v: g.degree(v) for v in nodes}
     # levels by longest path on the condensation, computed along a first order by id
     first, _ = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})
     pos_of = {v: p for p, v in enumerate(first)}
