@@ -158,6 +158,21 @@ def test_page_in_browser(browser: Any, page_file: Path, tmp_path: Path) -> None:
         faded = page.evaluate("() => cy.nodes('.concept.faded').map(n => n.data('key')).sort()")
         assert faded == ["QKV", "SM", "X1", "X2"]
         assert page.text_content("#details h3") == "Encoder"
+        # moving the focus to another concept changes only the two neighbourhoods: the
+        # result is the same as fading everything but the new one
+        moved = page.evaluate("""() => {
+            const n = cy.nodes('.concept').filter(x => x.data('key') === 'SM')[0];
+            n.emit('tap');
+            const hood = n.closedNeighborhood(), keep = hood.union(hood.ancestors());
+            const want = cy.elements().difference(keep).map(e => e.id()).sort();
+            const got = cy.elements('.faded').map(e => e.id()).sort();
+            const focus = cy.edges('.focus').map(e => e.id()).sort();
+            const edges = n.connectedEdges().map(e => e.id()).sort();
+            return JSON.stringify([want, edges]) === JSON.stringify([got, focus]);
+        }""")
+        assert moved
+        page.evaluate("() => cy.emit('tap')")  # the background: everything back
+        assert page.evaluate("() => cy.elements('.faded, .focus').length") == 0
         # legend lists the subgraphs and relationship kinds
         legend = page.text_content("#legend")
         assert "Architecture" in legend and "has-part" in legend and "learning path" in legend
