@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conceptmap.errors import UnknownConceptError
@@ -26,7 +27,7 @@ from conceptmap.errors import UnknownConceptError
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
 
-__all__ = ["concept_key", "resolve_concept"]
+__all__ = ["NAMED", "concept_key", "name_list", "resolve_concept"]
 
 _SEP_RE = re.compile(r"[\s\-_\u2010-\u2015\u2212]+")
 _PUNCT_RE = re.compile(r"[\W_]+")
@@ -40,6 +41,20 @@ def concept_key(text: str) -> str:
     """
     t = unicodedata.normalize("NFKC", text).casefold()
     return _SEP_RE.sub(" ", t).strip()
+
+
+#: A message that lists concepts (a cycle's members) names at most this many.
+NAMED = 10
+
+
+def name_list(first: Sequence[str], total: int) -> str:
+    """The *first* names of a list of *total*, for a message.
+
+    >>> name_list(["A", "B"], 2), name_list(["A", "B"], 12_000)
+    ('A, B', 'A, B and 11,998 more')
+    """
+    listed = ", ".join(first)
+    return listed if total <= len(first) else f"{listed} and {total - len(first):,} more"
 
 
 def _describe(cmap: ConceptMap, cid: str) -> str:

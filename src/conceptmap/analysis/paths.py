@@ -25,6 +25,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from conceptmap._gc import gc_paused
+from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.analysis.relations import (
     End,
     RelationVocabulary,
@@ -190,16 +191,12 @@ class _Learning:
                 CycleFinding(
                     concepts=concepts,
                     relationships=tuple(rel_ids),
-                    message=_cycle_message([self.cmap.label_of(v) for v in concepts[:_NAMED]],
+                    message=_cycle_message([self.cmap.label_of(v) for v in concepts[:NAMED]],
                                            len(concepts)),
                 )
             )  # fmt: skip
         findings.sort(key=lambda f: f.concepts)
         return sccs, tuple(findings)
-
-
-#: A cycle's message names at most this many concepts (``concepts`` lists them all).
-_NAMED = 10
 
 
 def _cycle_message(names: list[str], total: int) -> str:
@@ -209,12 +206,8 @@ def _cycle_message(names: list[str], total: int) -> str:
     >>> _cycle_message(["A", "B"], 12_000)
     "these 12,000 concepts are each other's prerequisites: A, B and 11,998 more"
     """
-    if total <= len(names):
-        return f"these concepts are each other's prerequisites: {', '.join(names)}"
-    return (
-        f"these {total:,} concepts are each other's prerequisites: {', '.join(names)} "
-        f"and {total - len(names):,} more"
-    )
+    many = f" {total:,}" if total > len(names) else ""
+    return f"these{many} concepts are each other's prerequisites: {name_list(names, total)}"
 
 
 def _tarjan(nodes: set[str], succ: _Adj) -> list[list[str]]:

@@ -24,6 +24,7 @@ import networkx as nx
 
 from conceptmap.analysis.centrality import tier_for
 from conceptmap.analysis.clusters import clusters
+from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.analysis.relations import RelationVocabulary, default_relations
 from conceptmap.analysis.results import ClusterResult
 from conceptmap.analysis.stats import _degrees
@@ -976,9 +977,7 @@ def _prereq_cycle(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if old is None or (r.line or 0, r.id) < (old.line or 0, old.id):
                 first_rel[k] = r
     for k, comp in enumerate(comps):
-        names = ", ".join(ctx.label(i) for i in comp[:10])
-        if len(comp) > 10:
-            names += f" and {len(comp) - 10:,} more"
+        names = name_list([ctx.label(i) for i in comp[:NAMED]], len(comp))
         yield _rel_at(
             rule,
             ctx,
