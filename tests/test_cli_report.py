@@ -97,6 +97,10 @@ def test_broken_map_is_reported_and_the_others_complete(tmp_path):
         assert (out / name / "map.svg").is_file() == (shutil.which("dot") is not None)
     assert not (out / "broken").exists()
     assert not (out / "README").exists() and not (out / "cards").exists()
+    # a document that is neither a map nor about one is named, not silently dropped
+    (note,) = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
+    assert note.startswith("note: 1 document has no flowchart and no **Concept Map:** line")
+    assert note.endswith("maps/README.md")
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("3 maps: 2 written, 1 failed; 2 with error findings")
 

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from conceptmap import __version__
+from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.cli import cli
 from conceptmap.cli._common import UsageProblem, emit_json, write_atomic
 
@@ -336,6 +337,7 @@ def _discover(
     root = Path(os.path.commonpath([str(f.parent) for f in files])) if files else Path.cwd()
     docs: dict[Path, tuple[Any, Document, str]] = {}
     refs: list[tuple[Path, Any, str]] = []
+    plain: list[str] = []  # documents that are neither a map nor about one
     failed = 0
     for p in files:
         try:
@@ -362,6 +364,14 @@ def _discover(
                 problems.append(str(exc))
                 failed += 1
                 bad.add(p)
+            else:
+                plain.append(f.path)
+    if plain:  # say so: a folder of notes and maps should not look like it lost files
+        what = "document has" if len(plain) == 1 else "documents have"
+        warnings.append(
+            f"note: {len(plain)} {what} no flowchart and no **Concept Map:** line, so "
+            f"nothing to report: {name_list(plain[:NAMED], len(plain))}"
+        )
     siblings: dict[Path, list[tuple[str, str, str]]] = {}
     for p, f, ref in refs:
         target = _resolve_ref(ref, p, docs)
