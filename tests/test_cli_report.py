@@ -98,11 +98,17 @@ def test_broken_map_is_reported_and_the_others_complete(tmp_path):
     assert not (out / "broken").exists()
     assert not (out / "README").exists() and not (out / "cards").exists()
     # a document that is neither a map nor about one is named, not silently dropped
-    (note,) = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
-    assert note.startswith("note: 1 document has no flowchart and no **Concept Map:** line")
-    assert note.endswith("maps/README.md")
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith("3 maps: 2 written, 1 failed; 2 with error findings")
+    # README.md is expected in a folder; other documents that are neither a map nor about
+    # one (study notes) are named, not silently dropped (and not with --quiet)
+    assert "note:" not in result.stderr
+    (maps / "notes.md").write_text("# Study notes\n\nAttention is...\n", encoding="utf-8")
+    result = _run(str(maps), "-o", str(out))
+    (note,) = [ln for ln in result.stderr.splitlines() if ln.startswith("note:")]
+    assert note.startswith("note: 1 document has no flowchart and no **Concept Map:** line")
+    assert note.endswith("maps/notes.md")
+    assert "note:" not in _run(str(maps), "-o", str(out), "--quiet").stderr
 
 
 def test_index_lists_every_map(tmp_path):

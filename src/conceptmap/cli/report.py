@@ -328,16 +328,16 @@ def _remove_outputs(out: Path, name: str, rec: dict[str, Any]) -> list[str] | No
 
 
 def _discover(
-    paths: tuple[str, ...], problems: list[str], warnings: list[str]
+    paths: tuple[str, ...], problems: list[str], warnings: list[str], plain: list[str]
 ) -> tuple[list[_Job], int, set[Path], set[Path]]:
     """Maps (one job per flowchart block) with their sibling documents, the number of
-    failures, every file looked at, and the files that failed (unreadable, invalid)."""
+    failures, every file looked at, and the files that failed (unreadable, invalid).
+    Documents that are neither a map nor about one (study notes) go to *plain*."""
     files, explicit = _collect(paths)
     bad: set[Path] = set()
     root = Path(os.path.commonpath([str(f.parent) for f in files])) if files else Path.cwd()
     docs: dict[Path, tuple[Any, Document, str]] = {}
     refs: list[tuple[Path, Any, str]] = []
-    plain: list[str] = []  # documents that are neither a map nor about one
     failed = 0
     for p in files:
         try:
@@ -364,14 +364,8 @@ def _discover(
                 problems.append(str(exc))
                 failed += 1
                 bad.add(p)
-            else:
+            elif not p.stem.lower().startswith("readme"):  # a folder's README: expected
                 plain.append(f.path)
-    if plain:  # say so: a folder of notes and maps should not look like it lost files
-        what = "document has" if len(plain) == 1 else "documents have"
-        warnings.append(
-            f"note: {len(plain)} {what} no flowchart and no **Concept Map:** line, so "
-            f"nothing to report: {name_list(plain[:NAMED], len(plain))}"
-        )
     siblings: dict[Path, list[tuple[str, str, str]]] = {}
     for p, f, ref in refs:
         target = _resolve_ref(ref, p, docs)
@@ -457,7 +451,8 @@ def report(
     svg_ok = shutil.which("dot") is not None
     problems: list[str] = []
     warnings: list[str] = []
-    jobs, failed, scanned, unreadable = _discover(paths, problems, warnings)
+    plain: list[str] = []
+    jobs, failed, scanned, unreadable = _discover(paths, problems, warnings, plain)
 
     options = {"formats": list(fmts), "seed": seed, "graphviz": svg_ok}
     tool = f"conceptmap {__version__}"
@@ -480,6 +475,12 @@ def report(
     entries: list[IndexEntry] = []
     lines: list[str] = []
     notes: list[str] = []
+    if plain and not quiet:  # a folder of notes and maps should not look like it lost files
+        what = "document has" if len(plain) == 1 else "documents have"
+        notes.append(
+            f"note: {len(plain)} {what} no flowchart and no **Concept Map:** line, so "
+            f"nothing to report: {name_list(plain[:NAMED], len(plain))}"
+        )
     written = skipped = 0
     outdated_files: list[str] = []  # earlier outputs of a changed map, not rewritten: removed
 
