@@ -196,3 +196,19 @@ def test_real_seed_map():
     data = json.loads(run("centrality", "maps/transformers.md", "--format", "json").output)
     assert len(data["concepts"]) == 28
     assert (data["concepts"][0]["id"], data["concepts"][0]["degree"]) == ("SELFATTN", 7)
+
+
+def test_text_shows_labels_as_read_and_names_match_them(tmp_path):
+    """`CO<sub>2</sub>` prints as CO₂ and is found as "co2"; JSON keeps the label as written."""
+    f = tmp_path / "air.mmd"
+    f.write_text(
+        "flowchart LR\n  CO2[CO<sub>2</sub>] -->|enables| R[Rubisco]\n  R -->|leads to| C[Calvin]\n",
+        encoding="utf-8",
+    )
+    r = run("path", str(f), "co2", "calvin")
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == "CO₂ -> Calvin (2 steps, cost 3)"
+    assert "CO₂ --enables--> Rubisco" in r.output
+    assert "CO₂" in run("stats", str(f)).output
+    data = json.loads(run("path", str(f), "co2", "calvin", "--format", "json").output)
+    assert data["steps"][0]["from_label"] == "CO<sub>2</sub>"

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conceptmap.errors import UnknownConceptError
+from conceptmap.labels import display_label
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -36,10 +37,11 @@ _PUNCT_RE = re.compile(r"[\W_]+")
 def concept_key(text: str) -> str:
     """The forgiving comparison key of a name.
 
-    >>> concept_key("  Self—Attention "), concept_key("ＭＬＭ")
-    ('self attention', 'mlm')
+    >>> concept_key("  Self—Attention "), concept_key("ＭＬＭ"), concept_key("CO<sub>2</sub>")
+    ('self attention', 'mlm', 'co2')
     """
-    t = unicodedata.normalize("NFKC", text).casefold()
+    # CO<sub>2</sub> reads CO₂, which NFKC folds to CO2: the name people type
+    t = unicodedata.normalize("NFKC", display_label(text)).casefold()
     return _SEP_RE.sub(" ", t).strip()
 
 

@@ -31,6 +31,7 @@ from conceptmap.cli._common import (
     load_map,
     read_text,
 )
+from conceptmap.labels import display_label
 from conceptmap.model import ConceptMap
 
 __all__ = [
@@ -73,12 +74,19 @@ def _emit_json_top(model: Any, field: str, count: int) -> None:
     emit_json(data)
 
 
+#: Text output is for people: labels as they read (CO<sub>2</sub> -> CO₂); JSON keeps them.
+shown = display_label
+
+
 def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     """``Encoder --uses--> Self-Attention`` (labels when the map is given, else ids)."""
-    name = cmap.label_of if cmap is not None else str
+
+    def name(node: str) -> str:
+        return shown(cmap.label_of(node)) if cmap is not None else node
+
     kind = getattr(r, "kind", "plain")
     if r.label:
-        label = f"--{r.label}-->"
+        label = f"--{shown(r.label)}-->"
     else:  # an unlabelled link: its kind when the legend gives it one
         label = "-->" if kind == "plain" else f"--({kind})-->"
     return f"{name(r.source)} {label} {name(r.target)}"
@@ -95,10 +103,10 @@ def _findings(
     for a in assumptions:
         what = f"link phrase {a.label!r}" if a.label else "unlabelled links"
         n = f"{a.count} relationship" + ("" if a.count == 1 else "s")
-        shown = [by_id[i] for i in a.relationships[:2] if i in by_id]
-        if shown and cmap is not None:
-            more = ", ..." if a.count > len(shown) else ""
-            n += ": " + ", ".join(_rel(r, cmap) for r in shown) + more
+        examples = [by_id[i] for i in a.relationships[:2] if i in by_id]
+        if examples and cmap is not None:
+            more = ", ..." if a.count > len(examples) else ""
+            n += ": " + ", ".join(_rel(r, cmap) for r in examples) + more
         if a.reason == "ambiguous":
             click.echo(
                 f"assumption: {what} is used both ways round in maps (X {a.label} Y: Y is a "
@@ -147,14 +155,14 @@ def centrality_cmd(
     if fmt == "json":
         _emit_json_top(result, "concepts", len(rows))
         return
-    width = max((len(c.label.replace("\n", " ")) for c in rows), default=7)
+    width = max((len(shown(c.label).replace("\n", " ")) for c in rows), default=7)
     width = min(max(width, 7), 40)
     click.echo(
         f"{'rank':>4}  {'concept':<{width}}  {'deg':>3} {'in':>3} {'out':>3}  "
         f"{'between':>7}  {'pagerank':>8}  {'close':>6}  {'eigen':>6}  tier"
     )
     for i, c in enumerate(rows, 1):
-        label = c.label.replace("\n", " ")[:width]
+        label = shown(c.label).replace("\n", " ")[:width]
         eig = "-" if c.eigenvector is None else f"{c.eigenvector:.4f}"
         click.echo(
             f"{i:>4}  {label:<{width}}  {c.degree:>3} {c.in_degree:>3} {c.out_degree:>3}  "
@@ -191,14 +199,14 @@ def clusters_cmd(
     """
     cmap = load_map(file, block)
     r = clusters(cmap, method=method, seed=seed, resolution=resolution)
-    shown = r.clusters[:top] if top else r.clusters
+    listed = r.clusters[:top] if top else r.clusters
     if fmt == "json":
-        _emit_json_top(r, "clusters", len(shown))
+        _emit_json_top(r, "clusters", len(listed))
         return
     click.echo(f"{len(r.clusters)} clusters ({r.method}, seed {r.seed}, resolution {r.resolution})")
-    for c in shown:
-        members = ", ".join(cmap.label_of(m) for m in c.members)
-        click.echo(f"{c.id} {c.name} ({c.size}): {members}")
+    for c in listed:
+        members = ", ".join(shown(cmap.label_of(m)) for m in c.members)
+        click.echo(f"{c.id} {shown(c.name)} ({c.size}): {members}")
     click.echo(f"modularity: {r.modularity:.3f}")
     if r.subgraph_modularity is not None and r.agreement is not None:
         click.echo(f"subgraph modularity: {r.subgraph_modularity:.3f}")
@@ -206,10 +214,12 @@ def clusters_cmd(
             f"agreement with subgraphs: NMI {r.agreement.nmi:.3f}, ARI {r.agreement.ari:.3f}"
         )
     for m in r.misplaced:
-        click.echo(f"misplaced? {m.label} ({m.id}) in {m.subgraph}, clustered with {m.suggested}")
+        click.echo(
+            f"misplaced? {shown(m.label)} ({m.id}) in {m.subgraph}, clustered with {m.suggested}"
+        )
     if r.gaps:
         # Name clusters by their central concept; a student reads "Encoder" better than "C1".
-        name = {c.id: f"{c.id} {c.name}" for c in r.clusters}
+        name = {c.id: f"{c.id} {shown(c.name)}" for c in r.clusters}
         unlinked = [g for g in r.gaps if g.links == 0]
         weak = [g for g in r.gaps if g.links > 0]
         if unlinked:
@@ -244,21 +254,23 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     if fmt == "json":
         _emit_json_top(r, "connectors", len(connectors))
         return
-    arts = ", ".join(f"{a.label} ({a.id})" for a in r.articulation_points) or "none"
+    arts = ", ".join(f"{shown(a.label)} ({a.id})" for a in r.articulation_points) or "none"
     click.echo(f"articulation points: {arts}")
     click.echo(f"bridges ({len(r.bridges)}):")
     for b in r.bridges:
         click.echo(f"  {_rel(b, cmap)}")
     click.echo(f"connectors (participation over {r.basis}):")
     for c in connectors:
-        click.echo(f"  {c.label} ({c.id}) P={c.participation:.2f} groups: {', '.join(c.groups)}")
+        click.echo(
+            f"  {shown(c.label)} ({c.id}) P={c.participation:.2f} groups: {', '.join(c.groups)}"
+        )
     click.echo(f"cross-links ({len(r.cross_links)}):")
     for x in r.cross_links:
         click.echo(f"  {_rel(x, cmap)} ({x.source_subgraph} -> {x.target_subgraph})")
     if len(r.components) > 1:
         click.echo(f"components ({len(r.components)}):")
         for comp in r.components:
-            click.echo(f"  {', '.join(cmap.label_of(c) for c in comp)}")
+            click.echo(f"  {', '.join(shown(cmap.label_of(c)) for c in comp)}")
 
 
 @cli.command("path")
@@ -300,19 +312,21 @@ def path_cmd(
         emit_json(_dump(r))
     elif r.found:
         click.echo(
-            f"{cmap.label_of(a)} -> {cmap.label_of(b)} ({len(r.steps)} steps, cost {r.cost:g})"
+            f"{shown(cmap.label_of(a))} -> {shown(cmap.label_of(b))} "
+            f"({len(r.steps)} steps, cost {r.cost:g})"
         )
         for s in r.steps:
             against = "  (against the learning order)" if not s.follows_order else ""
             click.echo(
-                f"{s.position:>3}. {s.from_label} -> {s.to_label}: {_rel(s.relationship, cmap)}{against}"
+                f"{s.position:>3}. {shown(s.from_label)} -> {shown(s.to_label)}: {_rel(s.relationship, cmap)}{against}"
             )
         _findings(r.assumptions, r.cycles, cmap)
     else:
-        click.echo(f"no learning route from {cmap.label_of(a)} to {cmap.label_of(b)}")
+        click.echo(f"no learning route from {shown(cmap.label_of(a))} to {shown(cmap.label_of(b))}")
         if r.reverse_exists:
             click.echo(
-                f"{cmap.label_of(b)} is learned before {cmap.label_of(a)}; try swapping them"
+                f"{shown(cmap.label_of(b))} is learned before {shown(cmap.label_of(a))}; "
+                "try swapping them"
             )
         click.echo("hint: --any-direction shows how they are related")
         _findings(r.assumptions, r.cycles, cmap)
@@ -351,13 +365,13 @@ def prereqs_cmd(
         _emit_json_top(r, "steps", len(steps))
         return
     if not r.steps:
-        click.echo(f"{cmap.label_of(t)} has no prerequisites in this map")
+        click.echo(f"{shown(cmap.label_of(t))} has no prerequisites in this map")
     else:
-        click.echo(f"before {cmap.label_of(t)}, learn:")
+        click.echo(f"before {shown(cmap.label_of(t))}, learn:")
     if steps:  # one write: tens of thousands of lines on big maps
         click.echo(
             "\n".join(
-                f"{s.position:>3}. {s.label} (depth {s.depth}) via {_rel(s.via[0], cmap)}"
+                f"{s.position:>3}. {shown(s.label)} (depth {s.depth}) via {_rel(s.via[0], cmap)}"
                 for s in steps
             )
         )
@@ -388,9 +402,9 @@ def order_cmd(
         return
     lines = []
     for s in steps:
-        before = sorted({cmap.label_of(_other(v, s.id)) for v in s.via})
+        before = sorted({shown(cmap.label_of(_other(v, s.id))) for v in s.via})
         after = f"  after {', '.join(before)}" if before else ""
-        lines.append(f"{s.position:>3}. {s.label} (level {s.depth}){after}")
+        lines.append(f"{s.position:>3}. {shown(s.label)} (level {s.depth}){after}")
     if lines:  # one write: tens of thousands of lines on big maps
         click.echo("\n".join(lines))
     _findings(r.assumptions, r.cycles, cmap)

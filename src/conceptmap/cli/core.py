@@ -16,6 +16,7 @@ from conceptmap.cli._common import (
     load_document,
     load_map,
 )
+from conceptmap.labels import display_label
 from conceptmap.model import ConceptMap
 
 
@@ -135,10 +136,11 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
         lines.append(f"  density:        {st.density:.4f}")
         if st.degrees:
             lines.append("  most connected:")
-            width = max(len(d.label) for d in st.degrees)
+            width = max(len(display_label(d.label)) for d in st.degrees)
             for d in st.degrees:
                 lines.append(
-                    f"    {d.label:<{width}}  {d.degree:>4}  (in {d.in_degree}, out {d.out_degree})"
+                    f"    {display_label(d.label):<{width}}  {d.degree:>4}  "
+                    f"(in {d.in_degree}, out {d.out_degree})"
                 )
         chunks.append("\n".join(lines))
     click.echo("\n\n".join(chunks))

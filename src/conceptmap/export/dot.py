@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 import graphviz
 
 from conceptmap.export import ExportError, GraphvizMissingError
-from conceptmap.export.labels import display_label
+from conceptmap.labels import display_label
 
 if TYPE_CHECKING:
     from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
@@ -92,7 +92,7 @@ _WIDTH_RE = re.compile(r"^(\d+(?:\.\d+)?)(px)?$")
 
 def _text(s: str) -> str:
     """A DOT escString that shows *s* as read: inline HTML as text (``CO₂``, see
-    :func:`~conceptmap.export.labels.display_label`), newlines as line breaks."""
+    :func:`~conceptmap.labels.display_label`), newlines as line breaks."""
     s = display_label(s)
     # graphviz ships no type information; nohtml returns a str subclass.
     return cast(str, graphviz.nohtml(s.replace("\\", "\\\\").replace("\n", "\\n")))

@@ -46,7 +46,7 @@ from markupsafe import Markup
 from conceptmap.errors import UnknownConceptError
 from conceptmap.export import ExportError
 from conceptmap.export.dot import DOT_MAX_CONCEPTS
-from conceptmap.export.labels import display_label
+from conceptmap.labels import display_label
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from conceptmap.export import ExportError
+from conceptmap.labels import INLINE_TAG_RE
 
 if TYPE_CHECKING:
     from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
@@ -130,18 +131,18 @@ def _encode_ends(text: str, chars: str) -> str:
     return code(f"#{ord(ch)};" for ch in lead) + core + code(f"#{ord(ch)};" for ch in trail)
 
 
-#: Inline HTML that mermaid renders in labels (``CO<sub>2</sub>``, ``<b>bold</b>``): kept
-#: as written, since entity-coding it would show the tags instead of their effect.
-_INLINE_TAG_RE = re.compile(r"</?(?:b|i|u|s|em|strong|sub|sup|small|mark|code|del|ins)>")
+#: Inline HTML that mermaid renders in labels (``CO<sub>2</sub>``, ``<b>bold</b>``,
+#: :data:`~conceptmap.labels.INLINE_TAG_RE`) is kept as written: entity-coding it would
+#: show the tags instead of their effect.
 _TAG_MARK = "\ue000"  # stands for a kept tag while the rest is escaped
 
 
 def _keep_tags(escape: Callable[[str], str], text: str) -> str:
     """``escape(text)`` with the inline tags of :data:`_INLINE_TAG_RE` left as they are."""
-    tags = _INLINE_TAG_RE.findall(text)
+    tags = INLINE_TAG_RE.findall(text)
     if not tags or _TAG_MARK in text:
         return escape(text)
-    parts = escape(_INLINE_TAG_RE.sub(_TAG_MARK, text)).split(_TAG_MARK)
+    parts = escape(INLINE_TAG_RE.sub(_TAG_MARK, text)).split(_TAG_MARK)
     out = [parts[0]]
     for tag, part in zip(tags, parts[1:], strict=True):
         out += (tag, part)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from conceptmap.export.labels import split_tags
+from conceptmap.labels import split_tags
 from conceptmap.report.build import MapReport
 
 __all__ = [
