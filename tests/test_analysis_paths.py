@@ -107,6 +107,13 @@ def test_unknown_concept_suggests_names_sharing_a_word():
     assert exc.value.suggestions == ["Positional Encoding (POSENC)"]
 
 
+def test_a_name_in_an_empty_map_says_the_map_is_empty():
+    from conceptmap.model import ConceptMap
+
+    with pytest.raises(UnknownConceptError, match="the map has no concepts"):
+        resolve_concept(ConceptMap(), "A")
+
+
 def test_ambiguous_name_lists_candidates():
     cmap = build("A[Node]\nB[node]\nA --> B")
     with pytest.raises(UnknownConceptError) as exc:

@@ -83,10 +83,12 @@ class MapSyntaxError(ConceptMapError):
 class UnknownConceptError(ConceptMapError, LookupError):
     """A concept name that matches no concept in the map."""
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+    def __init__(self, name: str, suggestions: list[str], *, empty: bool = False) -> None:
         self.name = name
         self.suggestions = suggestions
         msg = f"no concept named {name!r}"
-        if suggestions:
+        if empty:
+            msg += "; the map has no concepts (is the flowchart block empty?)"
+        elif suggestions:
             msg += "; did you mean: " + ", ".join(suggestions) + "?"
         super().__init__(msg)

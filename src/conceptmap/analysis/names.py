@@ -86,6 +86,8 @@ def resolve_concept(cmap: ConceptMap, name: str) -> str:
     by_id = cmap.concept_by_id
     if name in by_id:
         return name
+    if not cmap.concepts:
+        raise UnknownConceptError(name, [], empty=True)
     exact = [c.id for c in cmap.concepts if c.label == name]
     if len(exact) == 1:
         return exact[0]
