@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from conceptmap.cli._common import UsageProblem
+from conceptmap.errors import InputError
 from conceptmap.parse import decode_bytes
 
 __all__ = [
@@ -105,3 +106,24 @@ def resolve_reference(ref: str, referrer: Path, maps: dict[Path, Any]) -> Path |
         return cand
     by_name = [p for p in maps if p.name == Path(ref).name]
     return by_name[0] if len(by_name) == 1 else None
+
+
+def source_notes(map_path: Path, map_text: str, known: dict[Path, Any]) -> list[InputFile]:
+    """The notes the map's ``**Source:**`` line names that can be found: next to the map, or
+    by file name among the files of the run (*known*: path -> InputFile); unreadable ones
+    are left out (grounding is then not checked against them)."""
+    from conceptmap.validate.sources import source_references
+
+    out: list[InputFile] = []
+    for ref, _line, _col in source_references(map_text):
+        target = resolve_reference(ref, map_path, known)
+        if target is None or target == map_path:
+            continue
+        f = known.get(target)
+        if not isinstance(f, InputFile):
+            try:
+                f = read_input(target)
+            except (InputError, OSError):
+                continue
+        out.append(f)
+    return out

@@ -24,6 +24,7 @@ from conceptmap.cli._inputs import map_reference as _map_ref
 from conceptmap.cli._inputs import optional_input
 from conceptmap.cli._inputs import read_input as _read
 from conceptmap.cli._inputs import resolve_reference as _resolve_ref
+from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import ConceptMapError, InputError, MapSyntaxError
 from conceptmap.model import ConceptMap
 from conceptmap.parse import Document, parse_document
@@ -70,6 +71,8 @@ class _Job:
     block: int
     digest: str
     siblings: list[tuple[str, str, str]] = field(default_factory=list)  # (path, text, sha)
+    #: The notes its **Source:** line names that were found (path, text, sha).
+    sources: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def cmap(self) -> ConceptMap:
@@ -338,10 +341,12 @@ def _discover(
     root = Path(os.path.commonpath([str(f.parent) for f in files])) if files else Path.cwd()
     docs: dict[Path, tuple[Any, Document, str]] = {}
     refs: list[tuple[Path, Any, str]] = []
+    read: dict[Path, Any] = {}  # every file read: source notes are found among them
+    unclaimed: list[tuple[Path, str]] = []  # neither a map nor about one (yet)
     failed = 0
     for p in files:
         try:
-            f = _read(p)
+            f = read[p] = _read(p)
         except InputError as exc:
             if optional_input(p, explicit):
                 warnings.append(f"{exc.path}: warning: {exc.message}; skipped")
@@ -365,7 +370,13 @@ def _discover(
                 failed += 1
                 bad.add(p)
             elif not p.stem.lower().startswith("readme"):  # a folder's README: expected
-                plain.append(f.path)
+                unclaimed.append((p, f.path))
+    sources = {
+        p: [(n.path, n.norm, _sha(n.raw)) for n in _source_notes(p, f.norm, read)]
+        for p, (f, _, _) in docs.items()
+    }
+    used = {n for found in sources.values() for n, _, _ in found}
+    plain.extend(name for _, name in unclaimed if name not in used)
     siblings: dict[Path, list[tuple[str, str, str]]] = {}
     for p, f, ref in refs:
         target = _resolve_ref(ref, p, docs)
@@ -387,6 +398,7 @@ def _discover(
             block=b,
             digest=docs[p][2],
             siblings=sorted(siblings.get(p, [])) if b == 0 else [],
+            sources=sources.get(p, []),
         )
         for p, b, _ in keys
     ]
@@ -493,6 +505,7 @@ def report(
                     "options": options,
                     "map": [job.display, job.digest, job.block],
                     "siblings": [[p, h] for p, _, h in job.siblings],
+                    "sources": [[p, h] for p, _, h in job.sources],
                     "name": job.name,
                 },
                 sort_keys=True,
@@ -501,7 +514,9 @@ def report(
         folder = out / job.name
         source = _source_ref(out_abs, job.path)
         # What the outputs describe: the map (and block) and its sibling documents.
-        content = _sha(json.dumps([job.digest, job.block, [h for _, _, h in job.siblings]]))
+        content = _sha(
+            json.dumps([job.digest, job.block, [h for _, _, h in job.siblings + job.sources]])
+        )
         prev = old.get(job.name)
         # Files of an earlier run that are still exactly as written stay in the manifest
         # (e.g. report.html after a --format md run), so they are removed with the map.
@@ -528,6 +543,7 @@ def report(
             rep = build_report(
                 job.doc,
                 siblings=[(p, t) for p, t, _ in job.siblings],
+                sources=[(p, t) for p, t, _ in job.sources],
                 block=job.block,
                 seed=seed,
             )

@@ -21,6 +21,7 @@ from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import map_reference as _map_ref
 from conceptmap.cli._inputs import read_input as _read
 from conceptmap.cli._inputs import resolve_reference as _resolve_ref
+from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import InputError, MapSyntaxError
 from conceptmap.parse import Document, parse_document
 from conceptmap.validate import (
@@ -239,12 +240,15 @@ def validate(
             )
 
     results: list[tuple[Path, ValidationResult]] = []
+    sources: dict[Path, list[tuple[str, str]]] = {}
     for mp in sorted(maps):
         f, doc = maps[mp]
         sib = [(docs[s].path, docs[s].norm) for s in sorted(siblings.get(mp, []))]
-        results.append(
-            (mp, validate_document(doc, siblings=sib, relations=vocabulary, config=config))
+        sources[mp] = [(n.path, n.norm) for n in _source_notes(mp, f.norm, docs)]
+        result = validate_document(
+            doc, siblings=sib, relations=vocabulary, config=config, sources=sources[mp]
         )
+        results.append((mp, result))
 
     findings = [x for x in extra if rule_selected(config, x.rule, x.code)]
     written: list[str] = []
@@ -277,7 +281,9 @@ def validate(
             # Validate again what was written: what is left is what we report.
             doc = parse_document(docs[mp].text, path=docs[mp].path)
             sib = [(docs[s].path, docs[s].norm) for s in sorted(siblings.get(mp, []))]
-            result = validate_document(doc, siblings=sib, relations=vocabulary, config=config)
+            result = validate_document(
+                doc, siblings=sib, relations=vocabulary, config=config, sources=sources[mp]
+            )
         findings.extend(result.findings)
     findings = sorted(set(findings), key=Finding.sort_key)
     checked = len(docs)

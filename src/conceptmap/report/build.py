@@ -368,6 +368,7 @@ def build_report(
     relations: Any = None,
     config: ValidateConfig | None = None,
     combined: CombinedSection | None = None,
+    sources: Iterable[Any] = (),
 ) -> MapReport:
     """Run every analyser and the validator on one map and gather the results.
 
@@ -389,6 +390,9 @@ def build_report(
         Which validation rules run.
     combined
         For the combined knowledge graph: the maps it merges and the shared concepts.
+    sources
+        The notes the map's ``**Source:**`` line names, when found (``path``/``text``
+        objects or pairs): concepts they never mention are reported (CM701).
 
     Returns
     -------
@@ -414,7 +418,7 @@ def build_report(
     topics = clusters(cmap, seed=seed)  # once: the topics section and cluster claims
     result = validate_document(
         doc, siblings=sib, relations=relations, config=config, block=block, claims=claims,
-        clusters=topics,
+        clusters=topics, sources=sources,
     )  # fmt: skip
     findings = list(result.findings)
     stats = map_stats(cmap)

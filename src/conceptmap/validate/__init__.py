@@ -98,6 +98,7 @@ def validate_document(
     block: int = 0,
     claims: list[Claim] | None = None,
     clusters: Any = None,
+    sources: Iterable[_TextLike | tuple[str, str]] = (),
 ) -> ValidationResult:
     """Every finding for the map of *doc* and the *siblings* that describe it.
 
@@ -119,6 +120,9 @@ def validate_document(
     clusters
         The map's :func:`~conceptmap.analysis.clusters` result, when the caller has it
         already (cluster claims are checked against it; default: Louvain, seed 0).
+    sources
+        The notes the map's ``**Source:**`` line names (objects with ``path`` and ``text``,
+        or pairs), when the caller found them: every concept should be mentioned in them.
 
     Returns
     -------
@@ -138,6 +142,7 @@ def validate_document(
         relations=relations,
         mermaid_blocks=_mermaid_blocks(doc, block),
         known_clusters=clusters,
+        sources=[_sibling(s) for s in sources],
     )
     findings: list[Finding] = []
     for rule in RULES:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -31,6 +32,7 @@ from conceptmap.analysis.stats import _degrees
 from conceptmap.validate.claims import Claim
 from conceptmap.validate.findings import SEVERITIES, Finding, Severity
 from conceptmap.validate.names import Match, NameMatcher, split_compound
+from conceptmap.validate.sources import Notes
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
@@ -95,6 +97,8 @@ class Context:
     memo: dict[str, Any] = field(default_factory=dict)
     #: The map's clusters, when the caller computed them already (the report does).
     known_clusters: ClusterResult | None = None
+    #: The notes the map's ``**Source:**`` line names, when they were found: (path, text).
+    sources: list[tuple[str, str]] = field(default_factory=list)
 
     @cached_property
     def clusters(self) -> ClusterResult:
@@ -844,6 +848,24 @@ def _legend_missing(rule: Rule, ctx: Context) -> Iterator[Finding]:
             )
 
 
+# -- CM7xx: grounding in the source notes -------------------------------------------------------
+def _not_in_source(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if not ctx.sources:
+        return
+    notes = Notes(text for _, text in ctx.sources)
+    names = ", ".join(Path(p).name for p, _ in ctx.sources)
+    for c in ctx.cmap.concepts:
+        if not notes.mention(c.label, c.id):
+            yield _concept_at(
+                rule,
+                ctx,
+                c.id,
+                f"{c.label} is not mentioned in the source notes ({names}); check that it "
+                "belongs in this map",
+                declared=c.label,
+            )
+
+
 # -- CM6xx: diagram hygiene -------------------------------------------------------------------
 def _concept_at(rule: Rule, ctx: Context, cid: str, message: str, **kw: Any) -> Finding:
     c = ctx.cmap.concept_by_id.get(cid)
@@ -1215,5 +1237,13 @@ RULES: tuple[Rule, ...] = (
         False,
         "Concepts that are each other's prerequisites.",
         _prereq_cycle,
+    ),
+    Rule(
+        "concept-not-in-source",
+        "CM701",
+        "info",
+        False,
+        "A concept the notes named on the **Source:** line never mention.",
+        _not_in_source,
     ),
 )
