@@ -77,9 +77,14 @@ def test_validate_and_report_find_the_notes_in_the_folder(tmp_path):
     assert "note:" not in r.stderr
     rep = json.loads((out / "map" / "report.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in rep["validation"]["findings"]] == ["CM701"]
+    assert [p.rsplit("/", 1)[-1] for p in rep["sources"]] == ["notes-a.txt"]
+    md = (out / "map" / "report.md").read_text(encoding="utf-8")
+    assert "1 concept of the diagram they never mention: Locality-Sensitive Hashing" in md
     # notes that now mention it: the report is rebuilt (the notes are part of its input)
     (folder / "notes-a.txt").write_text(NOTES + "LSH: locality-sensitive hashing.\n")
     r = CliRunner().invoke(cli, ["report", str(folder), "-o", str(out)])
     assert "1 written" in r.stdout
     rep = json.loads((out / "map" / "report.json").read_text(encoding="utf-8"))
     assert rep["validation"]["findings"] == []
+    md = (out / "map" / "report.md").read_text(encoding="utf-8")
+    assert "every concept of the diagram is mentioned in them" in md

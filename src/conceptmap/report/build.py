@@ -215,6 +215,9 @@ class MapReport(_Frozen):
     siblings: tuple[SiblingInfo, ...] = Field(
         description="Documents referring to this map with a **Concept Map:** line."
     )
+    sources: tuple[str, ...] = Field(
+        (), description="The notes named on the map's **Source:** line that were found."
+    )
     combined: CombinedSection | None = Field(
         None, description="Set only on the report of the combined knowledge graph."
     )
@@ -414,11 +417,12 @@ def build_report(
     cmap = doc.maps[block]
     sib = [_sibling_pair(s) for s in siblings]
     sib.sort()
+    src = [_sibling_pair(s) for s in sources]
     claims = document_claims(doc, sib)  # read once: the validator, headline and pathways
     topics = clusters(cmap, seed=seed)  # once: the topics section and cluster claims
     result = validate_document(
         doc, siblings=sib, relations=relations, config=config, block=block, claims=claims,
-        clusters=topics, sources=sources,
+        clusters=topics, sources=src,
     )  # fmt: skip
     findings = list(result.findings)
     stats = map_stats(cmap)
@@ -468,5 +472,6 @@ def build_report(
         pathways=_pathways(cmap, texts, findings, claims),
         quality=quality(cmap),
         siblings=sibling_info,
+        sources=tuple(p for p, _ in src),
         combined=combined,
     )

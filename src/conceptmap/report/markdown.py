@@ -539,11 +539,11 @@ def _quality(r: MapReport, n: _Names) -> str:
 
 def _siblings(r: MapReport, n: _Names) -> str:
     if not r.siblings:
-        return (
+        parts = [
             "No other document in the folder refers to this map (with a `**Concept Map:**` line)."
-        )
-    return "\n\n".join(
-        [
+        ]
+    else:
+        parts = [
             "These documents name this map in a `**Concept Map:**` line; their claims "
             "(connections, tiers, concept names) were checked against the diagram too.",
             table(
@@ -552,7 +552,20 @@ def _siblings(r: MapReport, n: _Names) -> str:
                 limit=None,
             ),
         ]
-    )
+    if r.sources:
+        missing = [f for f in r.validation.findings if f.code == "CM701"]
+        what = (
+            f"{_plural(len(missing), 'concept')} of the diagram they never mention: "
+            + join([f.declared or "" for f in missing])
+            + " (check that these belong in the map)"
+            if missing
+            else "every concept of the diagram is mentioned in them"
+        )
+        parts.append(
+            f"The map names its source notes on its `**Source:**` line: "
+            f"{', '.join(_code(p) for p in r.sources)}; {what}."
+        )
+    return "\n\n".join(parts)
 
 
 def _shared(r: MapReport, n: _Names) -> str:
