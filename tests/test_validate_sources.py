@@ -46,6 +46,9 @@ def test_mentions_are_words_not_substrings():
     assert not notes.mention("Token", "T")  # "tokenizers" is another word
     assert not notes.mention("Cross-Attention", "CA")  # "attention" alone: half the words
     assert Notes(["The KV cache stores keys."]).mention("KV Cache", "KV")
+    long = "one two three four five six seven eight"  # longer than the indexed word runs
+    assert Notes([f"x {long} y"]).mention(long, "L")
+    assert not Notes([f"x {long[:-6]} y"]).mention(long + " zzzz", "L")
     assert not Notes(["Nothing here."]).mention("KV Cache", "KV")
 
 

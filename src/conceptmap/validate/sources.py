@@ -60,6 +60,7 @@ def _forms(name: str) -> set[str]:
     return forms
 
 
+_GRAM = 6  # longest name looked up in the set of word runs (longer: searched)
 _STOP = frozenset("the and for with from into its of to in on by a an".split())
 
 
@@ -104,21 +105,33 @@ class Notes:
 
     def __init__(self, texts: Iterable[str]) -> None:
         self._texts = [_words(t) for t in texts]
+        # Every run of up to _GRAM words, so a name is found by one set lookup, not a
+        # search of the notes per concept (big maps have 100k concepts).
+        self._grams: set[str] = set()
         self._by_start: dict[str, set[str]] = {}
         for t in self._texts:
-            for w in t.split():
+            words = t.split()
+            for i in range(len(words)):
+                for j in range(i + 1, min(i + _GRAM, len(words)) + 1):
+                    self._grams.add(" ".join(words[i:j]))
+            for w in words:
                 if len(w) >= 4:
                     self._by_start.setdefault(w[:4], set()).add(w)
 
+    def _has_phrase(self, phrase: str) -> bool:
+        if phrase.count(" ") < _GRAM:
+            return phrase in self._grams
+        return any(f" {phrase} " in t for t in self._texts)
+
     def _has_word(self, w: str) -> bool:
         if len(w) < 4:
-            return any(f" {w} " in t for t in self._texts)
+            return w in self._grams
         return any(_close(w, n) for n in self._by_start.get(w[:4], ()))
 
     def mention(self, label: str, cid: str) -> bool:
         names = [n for n in {label, cid, *_PARTS.split(label)} if n and len(n.strip()) >= 2]
         forms = set().union(*(_forms(n) for n in names))
-        if any(f" {f} " in t for f in forms for t in self._texts):
+        if any(self._has_phrase(f) for f in forms):
             return True
         for n in names:
             words = [w for w in _words(n).split() if len(w) > 2 and w not in _STOP]
