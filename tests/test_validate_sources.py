@@ -91,3 +91,12 @@ def test_validate_and_report_find_the_notes_in_the_folder(tmp_path):
     assert rep["validation"]["findings"] == []
     md = (out / "map" / "report.md").read_text(encoding="utf-8")
     assert "every concept of the diagram is mentioned in them" in md
+
+
+def test_claims_name_concepts_as_they_read():
+    """A document writing "CO2" or "CO₂" means the node labelled CO<sub>2</sub>."""
+    from conceptmap.model import Concept, ConceptMap
+    from conceptmap.validate.names import NameMatcher
+
+    m = NameMatcher(ConceptMap(concepts=(Concept(id="C", label="CO<sub>2</sub>"),)))
+    assert m.resolve("CO2").id == "C" and m.resolve("CO₂").id == "C"

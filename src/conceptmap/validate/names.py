@@ -25,9 +25,12 @@ A step that finds several concepts is ambiguous: nothing is guessed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from conceptmap.labels import display_label
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -71,10 +74,12 @@ def words(text: str) -> list[str]:
 def norm(text: str) -> str:
     """A comparison key: lower case, letters and digits only.
 
-    >>> norm("Self-Attention"), norm("self attention")
-    ('selfattention', 'selfattention')
+    >>> norm("Self-Attention"), norm("self attention"), norm("CO<sub>2</sub>"), norm("CO₂")
+    ('selfattention', 'selfattention', 'co2', 'co2')
     """
-    return "".join(words(_MARKUP_RE.sub("", text)))
+    # inline HTML read as text (CO<sub>2</sub> -> CO₂), then NFKC (CO₂ -> CO2)
+    text = unicodedata.normalize("NFKC", display_label(_MARKUP_RE.sub("", text)))
+    return "".join(words(text))
 
 
 def split_compound(text: str) -> list[str]:
