@@ -7,7 +7,7 @@ are a public contract. Lists inside results are already sorted deterministically
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,10 +37,13 @@ __all__ = [
     "RelationRef",
     "StatsResult",
     "SubgraphInfo",
+    "TIERS",
     "Tier",
 ]
 
 Tier = Literal["Critical", "High", "Medium", "Low"]
+#: The tiers, highest first (the one list of them: validator, report, claims).
+TIERS: tuple[Tier, ...] = get_args(Tier)
 
 
 class _Frozen(BaseModel):

@@ -37,6 +37,7 @@ from conceptmap.analysis import (
     quality,
 )
 from conceptmap.analysis.results import (
+    TIERS,
     BridgeResult,
     CentralityResult,
     ClusterResult,
@@ -70,7 +71,6 @@ __all__ = [
 #: Bumped when the shape of ``report.json`` changes incompatibly.
 REPORT_SCHEMA_VERSION = "1"
 
-_TIERS = ("Critical", "High", "Medium", "Low")
 # Codes of the rules that check the header fields shown in the headline table.
 _HEADLINE_CODES = {
     "total-concepts": ("CM101",),
@@ -429,11 +429,11 @@ def build_report(
     cent = _rounded(centrality(cmap, seed=seed))
     tiers = tuple(
         TierCount(
-            tier=t,  # type: ignore[arg-type]
+            tier=t,
             count=sum(c.tier == t for c in cent.concepts),
             concepts=tuple(c.id for c in cent.concepts if c.tier == t),
         )
-        for t in _TIERS
+        for t in TIERS
     )
     # The map's own findings first, then each sibling's (each in line order).
     order = {p: i for i, p in enumerate(result.paths)}

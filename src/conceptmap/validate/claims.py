@@ -40,11 +40,13 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field
 
+from conceptmap.analysis.results import TIERS as _TIER_NAMES
 from conceptmap.validate.names import split_compound
 
 __all__ = ["TIERS", "Claim", "SourceText", "extract_claims", "iter_kind", "norm_key"]
 
-TIERS = ("critical", "high", "medium", "low")
+#: The tier words a document may use, lower case (the analysers' tiers).
+TIERS = tuple(t.lower() for t in _TIER_NAMES)
 
 _md = MarkdownIt("commonmark").enable("table")
 

@@ -27,7 +27,7 @@ from conceptmap.analysis.centrality import tier_for
 from conceptmap.analysis.clusters import clusters
 from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.analysis.relations import RelationVocabulary, default_relations
-from conceptmap.analysis.results import ClusterResult
+from conceptmap.analysis.results import TIERS, ClusterResult
 from conceptmap.analysis.stats import _degrees
 from conceptmap.validate.claims import Claim
 from conceptmap.validate.findings import SEVERITIES, Finding, Severity
@@ -337,16 +337,13 @@ def _recase(word: str, like: str) -> str:
     return word
 
 
-_TIER_ORDER = ("Low", "Medium", "High", "Critical")
-
-
 def tier_steps(declared: str, actual: str) -> int:
     """How many tiers apart two tier words are (Low, Medium, High, Critical).
 
     >>> tier_steps("High", "Critical"), tier_steps("critical", "Low")
     (1, 3)
     """
-    return abs(_TIER_ORDER.index(declared.capitalize()) - _TIER_ORDER.index(actual.capitalize()))
+    return abs(TIERS.index(declared.capitalize()) - TIERS.index(actual.capitalize()))
 
 
 def _centrality_tier(rule: Rule, ctx: Context) -> Iterator[Finding]:
