@@ -13,9 +13,25 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["INLINE_TAG_RE", "PAIRED_TAG_RE", "display_label", "split_tags"]
+__all__ = ["INLINE_TAGS", "INLINE_TAG_RE", "PAIRED_TAG_RE", "display_label", "split_tags"]
 
-_TAGS = "b|i|u|s|em|strong|sub|sup|small|mark|code|del|ins"
+#: The inline HTML elements kept or read in labels (no attributes).
+INLINE_TAGS = (
+    "b",
+    "i",
+    "u",
+    "s",
+    "em",
+    "strong",
+    "sub",
+    "sup",
+    "small",
+    "mark",
+    "code",
+    "del",
+    "ins",
+)
+_TAGS = "|".join(INLINE_TAGS)
 #: One inline tag, opening or closing, without attributes.
 INLINE_TAG_RE = re.compile(rf"</?(?:{_TAGS})>")
 #: An inline tag pair around text that holds no ``<`` (so no other tag).

@@ -47,7 +47,13 @@ from conceptmap.analysis.results import (
 )
 from conceptmap.model import ConceptMap
 from conceptmap.parse import Document
-from conceptmap.validate import Claim, ValidateConfig, document_claims, validate_document
+from conceptmap.validate import (
+    Claim,
+    ValidateConfig,
+    document_claims,
+    text_pair,
+    validate_document,
+)
 from conceptmap.validate.findings import Finding
 from conceptmap.validate.rules import Context
 
@@ -238,12 +244,6 @@ def stale_claims(findings: Iterable[ReportFinding | Finding]) -> int:
     return sum(1 for f in findings if f.severity != "info" and f.declared is not None)
 
 
-def _sibling_pair(s: Any) -> tuple[str, str]:
-    if isinstance(s, tuple):
-        return str(s[0]), str(s[1]).replace("\r\n", "\n").replace("\r", "\n")
-    return str(s.path), str(s.text).replace("\r\n", "\n").replace("\r", "\n")
-
-
 def _as_document(doc_or_map: Document | ConceptMap, block: int) -> tuple[Document, int]:
     if isinstance(doc_or_map, ConceptMap):
         path = doc_or_map.path or "<map>"
@@ -415,9 +415,9 @@ def build_report(
     """
     doc, block = _as_document(doc_or_map, block)
     cmap = doc.maps[block]
-    sib = [_sibling_pair(s) for s in siblings]
+    sib = [text_pair(s) for s in siblings]
     sib.sort()
-    src = [_sibling_pair(s) for s in sources]
+    src = [text_pair(s) for s in sources]
     claims = document_claims(doc, sib)  # read once: the validator, headline and pathways
     topics = clusters(cmap, seed=seed)  # once: the topics section and cluster claims
     result = validate_document(

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
 
+from conceptmap.labels import INLINE_TAGS
 from conceptmap.report.build import MapReport
 from conceptmap.report.markdown import report_intro, report_sections, report_title
 
@@ -178,9 +179,7 @@ def _csp_hash(script: str) -> str:
 #: A paired inline tag the Markdown kept (``CO<sub>2</sub>``, see ``markdown.esc``), as
 #: markdown-it escapes it: made HTML again. Only tag names without attributes, around text
 #: with no other tag: a label cannot change the page around it.
-_KEPT_TAG = re.compile(
-    r"&lt;(b|i|u|s|em|strong|sub|sup|small|mark|del|ins)&gt;((?:(?!&lt;)[^<])*)&lt;/\1&gt;"
-)
+_KEPT_TAG = re.compile(rf"&lt;({'|'.join(INLINE_TAGS)})&gt;((?:(?!&lt;)[^<])*)&lt;/\1&gt;")
 
 _CODE = re.compile(r"(<code[^>]*>.*?</code>)", re.S)
 

@@ -42,6 +42,7 @@ __all__ = [
     "fix_document",
     "load_config",
     "rule_by_name",
+    "text_pair",
     "validate_document",
 ]
 
@@ -59,7 +60,9 @@ def rule_by_name(name: str) -> Rule | None:
     return None
 
 
-def _sibling(s: Any) -> tuple[str, str]:
+def text_pair(s: Any) -> tuple[str, str]:
+    """``(path, text)`` of a document given as a pair or as an object with ``path`` and
+    ``text``; newlines normalised to ``\\n`` (claims and findings count lines by them)."""
     if isinstance(s, tuple):
         return str(s[0]), str(s[1]).replace("\r\n", "\n").replace("\r", "\n")
     return str(s.path), str(s.text).replace("\r\n", "\n").replace("\r", "\n")
@@ -84,7 +87,7 @@ def document_claims(doc: Any, siblings: Iterable[_TextLike | tuple[str, str]] = 
     if getattr(doc, "is_markdown", True):
         claims.extend(extract_claims(doc.text, path=doc.path))
     for s in siblings:
-        path, text = _sibling(s)
+        path, text = text_pair(s)
         claims.extend(c for c in extract_claims(text, path=path) if c.kind != "map-reference")
     return claims
 
@@ -131,7 +134,7 @@ def validate_document(
     """
     cmap = doc.maps[block]
     texts = {doc.path: doc.text}
-    texts.update(_sibling(s) for s in siblings)
+    texts.update(text_pair(s) for s in siblings)
     if claims is None:
         claims = document_claims(doc, siblings)
     ctx = Context(
@@ -142,7 +145,7 @@ def validate_document(
         relations=relations,
         mermaid_blocks=_mermaid_blocks(doc, block),
         known_clusters=clusters,
-        sources=[_sibling(s) for s in sources],
+        sources=[text_pair(s) for s in sources],
     )
     findings: list[Finding] = []
     for rule in RULES:
