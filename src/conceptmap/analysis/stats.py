@@ -29,7 +29,7 @@ from conceptmap.model import trusted
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
 
-__all__ = ["map_stats"]
+__all__ = ["concept_degrees", "map_stats"]
 
 
 def _degrees(cmap: ConceptMap) -> tuple[dict[str, int], dict[str, int]]:
@@ -41,6 +41,20 @@ def _degrees(cmap: ConceptMap) -> tuple[dict[str, int], dict[str, int]]:
     indeg.update(Counter(map(attrgetter("target"), visible)))  # all in C
     outdeg.update(Counter(map(attrgetter("source"), visible)))
     return indeg, outdeg
+
+
+def concept_degrees(cmap: ConceptMap) -> dict[str, int]:
+    """Each concept's degree: relationships touching it, parallel ones included, a
+    self-loop twice, invisible ``~~~`` links left out (the documents' "connections").
+
+    >>> from conceptmap.model import Concept, ConceptMap, Relationship
+    >>> cmap = ConceptMap(concepts=(Concept(id="A", label="A"), Concept(id="B", label="B")),
+    ...                   relationships=(Relationship(id="e", source="A", target="B"),))
+    >>> concept_degrees(cmap)
+    {'A': 1, 'B': 1}
+    """
+    indeg, outdeg = _degrees(cmap)
+    return {c.id: indeg[c.id] + outdeg[c.id] for c in cmap.concepts}
 
 
 def _components(nodes: list[str], pairs: list[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:

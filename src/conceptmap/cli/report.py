@@ -116,13 +116,9 @@ def _names(jobs: list[tuple[Path, int, int]], root: Path) -> dict[tuple[Path, in
 
 def _metrics(rep: MapReport) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Per-concept metrics and cluster names, for the DOT tooltips and the HTML graph."""
-    from conceptmap.export.data import metrics_table
+    from conceptmap.export.data import metrics_and_groups
 
-    groups = {m: c.name for c in rep.clusters.clusters for m in c.members}
-    metrics = metrics_table(rep.centrality)
-    for cid, name in groups.items():
-        metrics.setdefault(cid, {})["cluster"] = name
-    return metrics, groups
+    return metrics_and_groups(rep.centrality, rep.clusters)
 
 
 #: Largest map `report` draws as a static SVG. Above it, Graphviz takes tens of seconds

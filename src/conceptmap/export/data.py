@@ -35,12 +35,13 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 if TYPE_CHECKING:
-    from conceptmap.analysis.results import CentralityResult
+    from conceptmap.analysis.results import CentralityResult, ClusterResult
     from conceptmap.model import ConceptMap
 
 __all__ = [
     "METRIC_COLUMNS",
     "concept_metrics",
+    "metrics_and_groups",
     "metrics_table",
     "to_csv",
     "to_gexf",
@@ -161,6 +162,18 @@ def metrics_table(result: CentralityResult) -> dict[str, dict[str, Any]]:
         item.id: {col: v for col in METRIC_COLUMNS if (v := getattr(item, col)) is not None}
         for item in result.concepts
     }
+
+
+def metrics_and_groups(
+    centrality: CentralityResult, clusters: ClusterResult
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """What the pictures show per concept: :func:`metrics_table` with each concept's
+    ``cluster`` name added (tooltips, sizes), and concept id -> cluster name (colours)."""
+    groups = {m: c.name for c in clusters.clusters for m in c.members}
+    metrics = metrics_table(centrality)
+    for cid, name in groups.items():
+        metrics.setdefault(cid, {})["cluster"] = name
+    return metrics, groups
 
 
 def concept_metrics(cmap: ConceptMap) -> dict[str, dict[str, Any]]:

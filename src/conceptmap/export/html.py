@@ -395,29 +395,17 @@ def graphviz_positions(
 
 def _analysis(cmap: ConceptMap) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Metrics (tooltips, sizes) and clusters (colours) from :mod:`conceptmap.analysis`."""
-    from conceptmap.analysis import clusters
-    from conceptmap.export.data import concept_metrics
+    from conceptmap.analysis import centrality, clusters
+    from conceptmap.export.data import metrics_and_groups
 
-    metrics = concept_metrics(cmap)
-    groups: dict[str, str] = {}
-    if cmap.concepts:
-        for cluster in clusters(cmap).clusters:
-            for member in cluster.members:
-                groups[member] = cluster.name
-                metrics.setdefault(member, {})["cluster"] = cluster.name
-    return metrics, groups
+    return metrics_and_groups(centrality(cmap), clusters(cmap))
 
 
 def _degree_metrics(cmap: ConceptMap) -> dict[str, dict[str, float | str]]:
     """Number of (visible) relationships touching each concept."""
-    degree = {c.id: 0 for c in cmap.concepts}
-    for r in cmap.relationships:
-        if r.stroke == "invisible":
-            continue
-        for end in (r.source, r.target):
-            if end in degree:
-                degree[end] += 1
-    return {cid: {"degree": d} for cid, d in degree.items()}
+    from conceptmap.analysis.stats import concept_degrees
+
+    return {cid: {"degree": d} for cid, d in concept_degrees(cmap).items()}
 
 
 def _check_path(cmap: ConceptMap, path: Sequence[str] | None) -> list[str]:

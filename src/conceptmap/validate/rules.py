@@ -28,7 +28,7 @@ from conceptmap.analysis.clusters import clusters
 from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.analysis.relations import RelationVocabulary, default_relations
 from conceptmap.analysis.results import TIERS, ClusterResult
-from conceptmap.analysis.stats import _degrees
+from conceptmap.analysis.stats import concept_degrees
 from conceptmap.validate.claims import Claim
 from conceptmap.validate.findings import SEVERITIES, Finding, Severity
 from conceptmap.validate.names import Match, NameMatcher, split_compound
@@ -41,18 +41,9 @@ __all__ = ["RULES", "Context", "Rule", "connections", "phrase_key", "tier_steps"
 
 
 # -- shared computations ----------------------------------------------------------------------
-def connections(cmap: ConceptMap) -> dict[str, int]:
-    """Each concept's "connections": its degree as the analysers count it (relationships
-    touching it, parallel ones included, a self-loop twice, invisible ``~~~`` links excluded).
-
-    >>> from conceptmap.model import Concept, ConceptMap, Relationship
-    >>> cmap = ConceptMap(concepts=(Concept(id="A", label="A"), Concept(id="B", label="B")),
-    ...                   relationships=(Relationship(id="e", source="A", target="B"),))
-    >>> connections(cmap)
-    {'A': 1, 'B': 1}
-    """
-    indeg, outdeg = _degrees(cmap)
-    return {c.id: indeg[c.id] + outdeg[c.id] for c in cmap.concepts}
+#: Each concept's "connections", as documents count them: its degree (see
+#: :func:`~conceptmap.analysis.stats.concept_degrees`).
+connections = concept_degrees
 
 
 def phrase_key(text: str | None) -> str:
