@@ -42,7 +42,7 @@ from conceptmap.analysis.results import (
     PrereqResult,
     RelationRef,
 )
-from conceptmap.model import trusted, trusted_many
+from conceptmap.model import trusted_many
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
@@ -126,21 +126,24 @@ class _Learning:
         return len(self.succ.get(v, ())) + len(self.pred.get(v, ())) + 2 * self._loops.get(v, 0)
 
     def ref(self, i: int) -> RelationRef:
-        # Unvalidated: the values come straight from the (valid) map; 50k steps on big maps.
-        ref = self._refs.get(i)
-        if ref is None:
-            d = self.rels[i].__dict__
-            ref = self._refs[i] = trusted(
-                RelationRef,
-                {
-                    "id": d["id"],
-                    "source": d["source"],
-                    "target": d["target"],
-                    "label": d["label"],
-                    "kind": d["kind"],
-                },
-            )
-        return ref
+        return self.refs([i])[0]
+
+    def refs(self, indices: list[int]) -> list[RelationRef]:
+        """The relationships *indices* as :class:`RelationRef` records (each built once;
+        unvalidated: the values come straight from the valid map; 50k at a time on big maps)."""
+        known = self._refs
+        missing = [i for i in dict.fromkeys(indices) if i not in known]
+        rels = self.rels
+        made = trusted_many(
+            RelationRef,
+            (
+                {"id": d["id"], "source": d["source"], "target": d["target"], "label": d["label"],
+                 "kind": d["kind"]}
+                for d in (rels[i].__dict__ for i in missing)
+            ),
+        )  # fmt: skip
+        known.update(zip(missing, made, strict=True))
+        return [known[i] for i in indices]
 
     def assumptions(
         self, used: set[int] | None = None, *, within: set[str] | None = None
@@ -511,22 +514,14 @@ def prerequisites(
     order, cycles = _kahn(nodes, g, priority)
     # Up to one step per concept of the map: records built in bulk, without validation.
     order = [v for v in order if v != target]
-    rels = g.rels
-    refs = trusted_many(
-        RelationRef,
-        (
-            {"id": d["id"], "source": d["source"], "target": d["target"], "label": d["label"],
-             "kind": d["kind"]}
-            for d in (rels[via[v]].__dict__ for v in order)
-        ),
-    )  # fmt: skip
-    concept = cmap.concept_by_id.get
-    labels = [c.label if (c := concept(v)) is not None else cmap.label_of(v) for v in order]
+    label_of = cmap.label_of
     steps = trusted_many(
         LearningStep,
         (
-            {"position": pos, "id": v, "label": label, "depth": depth[v], "via": (ref,)}
-            for pos, (v, label, ref) in enumerate(zip(order, labels, refs, strict=True), 1)
+            {"position": pos, "id": v, "label": label_of(v), "depth": depth[v], "via": (ref,)}
+            for pos, (v, ref) in enumerate(
+                zip(order, g.refs([via[v] for v in order]), strict=True), 1
+            )
         ),
     )
     return PrereqResult(
@@ -565,19 +560,17 @@ def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = N
                 level[w] = max(level[w], level[v] + 1)
     priority = {v: (level[v], -degree[v], v) for v in nodes}
     order, cycles = _kahn(nodes, g, priority)
-    steps = []
-    for pos, v in enumerate(order, 1):
-        refs = tuple(g.ref(i) for (_u, _c, i) in sorted(g.pred.get(v, ()), key=lambda e: e[2]))
-        steps.append(
-            trusted(
-                LearningStep,
-                {
-                    "position": pos,
-                    "id": v,
-                    "label": cmap.label_of(v),
-                    "depth": level[v],
-                    "via": refs,
-                },
-            )
-        )
+    steps = trusted_many(
+        LearningStep,
+        (
+            {
+                "position": pos,
+                "id": v,
+                "label": cmap.label_of(v),
+                "depth": level[v],
+                "via": tuple(g.refs(sorted(i for (_u, _c, i) in g.pred.get(v, ())))),
+            }
+            for pos, v in enumerate(order, 1)
+        ),
+    )
     return OrderResult(steps=tuple(steps), assumptions=g.assumptions(), cycles=cycles)

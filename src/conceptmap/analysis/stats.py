@@ -24,7 +24,7 @@ from conceptmap.analysis.results import (
     StatsResult,
     SubgraphInfo,
 )
-from conceptmap.model import trusted
+from conceptmap.model import trusted_many
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -150,17 +150,19 @@ def map_stats(cmap: ConceptMap, *, top: int | None = None) -> StatsResult:
         ranked = heapq.nsmallest(top, concept_ids, key=lambda n: (-degree[n], n))
     # Built without re-validation (~1 us a row; the values are ints and strs from the map).
     rows = tuple(
-        trusted(
+        trusted_many(
             ConceptDegree,
-            {
-                "id": n,
-                "label": labels[n],
-                "degree": degree[n],
-                "in_degree": indeg[n],
-                "out_degree": outdeg[n],
-            },
+            (
+                {
+                    "id": n,
+                    "label": labels[n],
+                    "degree": degree[n],
+                    "in_degree": indeg[n],
+                    "out_degree": outdeg[n],
+                }
+                for n in ranked
+            ),
         )
-        for n in ranked
     )
     n = len(concept_ids)
     sub_sizes = Counter(c.subgraph for c in cmap.concepts if c.subgraph is not None)

@@ -22,14 +22,23 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, cast
 
 from conceptmap._gc import gc_paused
 from conceptmap.errors import Diagnostic, MapSyntaxError
-from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph, auto_edge_id, trusted
+from conceptmap.model import (
+    Concept,
+    ConceptMap,
+    Relationship,
+    Subgraph,
+    auto_edge_id,
+    trusted,
+    trusted_many,
+)
 from conceptmap.parse.legend import kind_of
 from conceptmap.parse.shapes import is_valid_shape
 
@@ -121,7 +130,6 @@ _DIRECTIONS = {
     "v": "TB",
 }
 
-_M = TypeVar("_M")  # a model class built without validation in ``_FlowParser.result``
 
 # Bracket shapes, longest opener first: (opener, closers -> shape).
 _SHAPES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -1298,24 +1306,15 @@ class _FlowParser:
         starts, offsets, first_line = self.line_starts, self.col_offsets, self.first_line
         n_off = len(offsets)
         bis = bisect.bisect_right
-        new = object.__new__
-        setattr_ = object.__setattr__
 
-        # One record = object.__new__ + its four slots (see model.trusted), inlined.
-        cfields, rfields = set(Concept.model_fields), set(Relationship.model_fields)
-        concepts: list[Concept] = []
-        append = concepts.append
-        for v in self.vertices.values():
-            vid = v.id
-            if vid in sub_ids:
-                continue
-            pos = v.pos
-            idx = bis(starts, pos) - 1
-            obj: Any = new(Concept)
-            setattr_(
-                obj,
-                "__dict__",
-                {
+        def concept_rows() -> Iterator[dict[str, Any]]:
+            for v in self.vertices.values():
+                vid = v.id
+                if vid in sub_ids:
+                    continue
+                pos = v.pos
+                idx = bis(starts, pos) - 1
+                yield {
                     "id": vid,
                     "label": v.text if v.text is not None else vid,
                     "shape": v.shape,
@@ -1327,29 +1326,31 @@ class _FlowParser:
                     "styles": v.styles,
                     "link": v.link,
                     "tooltip": v.tooltip,
-                },
-            )
-            setattr_(obj, "__pydantic_fields_set__", cfields)
-            setattr_(obj, "__pydantic_extra__", None)
-            setattr_(obj, "__pydantic_private__", None)
-            append(obj)
-        rels: list[Relationship] = []
-        append_rel = rels.append
+                }
+
         kinds: dict[tuple[str, str, str], str] = {}
         styles = self.edge_styles
-        for i, (eid, src_, tgt, text, ltype, stroke, head, tail, length, pos, user) in enumerate(
-            self.edges
-        ):
-            sig = (stroke, head, tail)
-            kind = kinds.get(sig)
-            if kind is None:
-                kind = kinds[sig] = kind_of(stroke, head, tail, legend)
-            idx = bis(starts, pos) - 1
-            obj = new(Relationship)
-            setattr_(
-                obj,
-                "__dict__",
-                {
+
+        def relationship_rows() -> Iterator[dict[str, Any]]:
+            for i, (
+                eid,
+                src_,
+                tgt,
+                text,
+                ltype,
+                stroke,
+                head,
+                tail,
+                length,
+                pos,
+                user,
+            ) in enumerate(self.edges):
+                sig = (stroke, head, tail)
+                kind = kinds.get(sig)
+                if kind is None:
+                    kind = kinds[sig] = kind_of(stroke, head, tail, legend)
+                idx = bis(starts, pos) - 1
+                yield {
                     "id": eid,
                     "source": src_,
                     "target": tgt,
@@ -1364,12 +1365,10 @@ class _FlowParser:
                     "label_type": ltype,
                     "styles": tuple(styles[i]) if i in styles else (),
                     "user_id": user,
-                },
-            )
-            setattr_(obj, "__pydantic_fields_set__", rfields)
-            setattr_(obj, "__pydantic_extra__", None)
-            setattr_(obj, "__pydantic_private__", None)
-            append_rel(obj)
+                }
+
+        concepts = trusted_many(Concept, concept_rows())
+        rels = trusted_many(Relationship, relationship_rows())
         subgraphs = []
         for s in subs:
             direction = s.direction
