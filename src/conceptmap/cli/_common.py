@@ -60,19 +60,19 @@ def read_text(path: str) -> str:
     return decode_bytes(data, path=path)
 
 
-def load_document(path: str) -> Document:
-    return parse_document(read_text(path), path="<stdin>" if path == "-" else path)
+def load_document(path: str, block: int | None = None) -> Document:
+    """The document at *path* (``-``: standard input); see ``parse_document(block=)``."""
+    return parse_document(read_text(path), path="<stdin>" if path == "-" else path, block=block)
 
 
 def load_map(path: str, block: int | None = None) -> ConceptMap:
     """The map of flowchart *block* (default: the first); with *block*, other flowcharts
     of the file need not be valid (a warning names each one that is not)."""
-    name = "<stdin>" if path == "-" else path
-    doc = parse_document(read_text(path), path=name, block=block)
+    doc = load_document(path, block)
     for i in doc.broken if block is not None and block < len(doc.maps) else ():
-        line = doc.blocks[i].fence_line
         click.echo(
-            f"warning: {name}:{line}: flowchart block {i} has errors; left out (--block {block})",
+            f"warning: {doc.path}:{doc.blocks[i].fence_line}: flowchart block {i} has errors; "
+            f"left out (--block {block})",
             err=True,
         )
     return doc.map(block)

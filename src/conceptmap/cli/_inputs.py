@@ -24,7 +24,7 @@ __all__ = [
     "collect_inputs",
     "display_path",
     "map_reference",
-    "optional_input",
+    "skip_warning",
     "read_input",
     "resolve_reference",
 ]
@@ -84,10 +84,15 @@ def collect_inputs(paths: tuple[str, ...]) -> tuple[list[Path], set[Path]]:
     return unique, explicit
 
 
-def optional_input(path: Path, explicit: set[Path]) -> bool:
-    """A ``.txt`` file a folder scan found: it may well be no note at all (a log, a file in
-    another encoding), so one that cannot be read is skipped with a warning, not an error."""
-    return path not in explicit and path.suffix.lower() == ".txt"
+def skip_warning(exc: InputError, path: Path, explicit: set[Path]) -> str | None:
+    """The warning for an unreadable file that is skipped, or None when it is an error.
+
+    A ``.txt`` file a folder scan found may well be no note at all (a log, a file in
+    another encoding), so it is skipped with a warning; anything else is an error.
+    """
+    if path in explicit or path.suffix.lower() != ".txt":
+        return None
+    return f"{exc.path}: warning: {exc.message}; skipped"
 
 
 def read_input(path: Path) -> InputFile:

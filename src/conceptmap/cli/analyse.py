@@ -78,11 +78,16 @@ def _emit_json_top(model: Any, field: str, count: int) -> None:
 shown = display_label
 
 
+def _name(cmap: ConceptMap, node: str) -> str:
+    """A concept (or subgraph) of *cmap* by its label, as read."""
+    return shown(cmap.label_of(node))
+
+
 def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     """``Encoder --uses--> Self-Attention`` (labels when the map is given, else ids)."""
 
     def name(node: str) -> str:
-        return shown(cmap.label_of(node)) if cmap is not None else node
+        return _name(cmap, node) if cmap is not None else node
 
     kind = getattr(r, "kind", "plain")
     if r.label:
@@ -205,7 +210,7 @@ def clusters_cmd(
         return
     click.echo(f"{len(r.clusters)} clusters ({r.method}, seed {r.seed}, resolution {r.resolution})")
     for c in listed:
-        members = ", ".join(shown(cmap.label_of(m)) for m in c.members)
+        members = ", ".join(_name(cmap, m) for m in c.members)
         click.echo(f"{c.id} {shown(c.name)} ({c.size}): {members}")
     click.echo(f"modularity: {r.modularity:.3f}")
     if r.subgraph_modularity is not None and r.agreement is not None:
@@ -270,7 +275,7 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     if len(r.components) > 1:
         click.echo(f"components ({len(r.components)}):")
         for comp in r.components:
-            click.echo(f"  {', '.join(shown(cmap.label_of(c)) for c in comp)}")
+            click.echo(f"  {', '.join(_name(cmap, c) for c in comp)}")
 
 
 @cli.command("path")
@@ -311,10 +316,7 @@ def path_cmd(
     if fmt == "json":
         emit_json(_dump(r))
     elif r.found:
-        click.echo(
-            f"{shown(cmap.label_of(a))} -> {shown(cmap.label_of(b))} "
-            f"({len(r.steps)} steps, cost {r.cost:g})"
-        )
+        click.echo(f"{_name(cmap, a)} -> {_name(cmap, b)} ({len(r.steps)} steps, cost {r.cost:g})")
         for s in r.steps:
             against = "  (against the learning order)" if not s.follows_order else ""
             click.echo(
@@ -322,12 +324,9 @@ def path_cmd(
             )
         _findings(r.assumptions, r.cycles, cmap)
     else:
-        click.echo(f"no learning route from {shown(cmap.label_of(a))} to {shown(cmap.label_of(b))}")
+        click.echo(f"no learning route from {_name(cmap, a)} to {_name(cmap, b)}")
         if r.reverse_exists:
-            click.echo(
-                f"{shown(cmap.label_of(b))} is learned before {shown(cmap.label_of(a))}; "
-                "try swapping them"
-            )
+            click.echo(f"{_name(cmap, b)} is learned before {_name(cmap, a)}; try swapping them")
         click.echo("hint: --any-direction shows how they are related")
         _findings(r.assumptions, r.cycles, cmap)
     if not r.found:
@@ -365,9 +364,9 @@ def prereqs_cmd(
         _emit_json_top(r, "steps", len(steps))
         return
     if not r.steps:
-        click.echo(f"{shown(cmap.label_of(t))} has no prerequisites in this map")
+        click.echo(f"{_name(cmap, t)} has no prerequisites in this map")
     else:
-        click.echo(f"before {shown(cmap.label_of(t))}, learn:")
+        click.echo(f"before {_name(cmap, t)}, learn:")
     if steps:  # one write: tens of thousands of lines on big maps
         click.echo(
             "\n".join(
@@ -402,7 +401,7 @@ def order_cmd(
         return
     lines = []
     for s in steps:
-        before = sorted({shown(cmap.label_of(_other(v, s.id))) for v in s.via})
+        before = sorted({_name(cmap, _other(v, s.id)) for v in s.via})
         after = f"  after {', '.join(before)}" if before else ""
         lines.append(f"{s.position:>3}. {shown(s.label)} (level {s.depth}){after}")
     if lines:  # one write: tens of thousands of lines on big maps

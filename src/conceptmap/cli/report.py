@@ -21,9 +21,9 @@ from conceptmap.cli._common import UsageProblem, emit_json, write_atomic
 # Discovery of maps and of the documents that refer to them is `validate`'s; reuse it.
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import map_reference as _map_ref
-from conceptmap.cli._inputs import optional_input
 from conceptmap.cli._inputs import read_input as _read
 from conceptmap.cli._inputs import resolve_reference as _resolve_ref
+from conceptmap.cli._inputs import skip_warning
 from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import ConceptMapError, InputError, MapSyntaxError
 from conceptmap.model import ConceptMap
@@ -344,8 +344,8 @@ def _discover(
         try:
             f = read[p] = _read(p)
         except InputError as exc:
-            if optional_input(p, explicit):
-                warnings.append(f"{exc.path}: warning: {exc.message}; skipped")
+            if skipped := skip_warning(exc, p, explicit):
+                warnings.append(skipped)
                 continue
             problems.append(str(exc))
             failed += 1

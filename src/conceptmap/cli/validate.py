@@ -15,7 +15,7 @@ from conceptmap.cli._common import (
     read_text,
     write_atomic,
 )
-from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, optional_input
+from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, skip_warning
 from conceptmap.cli._inputs import InputFile as _File
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import map_reference as _map_ref
@@ -185,8 +185,8 @@ def validate(
                 try:
                     docs[p] = _read(p)
                 except InputError as exc:
-                    if optional_input(p, explicit):
-                        click.echo(f"{exc.path}: warning: {exc.message}; skipped", err=True)
+                    if skipped := skip_warning(exc, p, explicit):
+                        click.echo(skipped, err=True)
                     else:
                         problems.append(str(exc))
             siblings[mp] = [p for p in siblings[mp] if p in docs]
@@ -196,8 +196,8 @@ def validate(
             try:
                 f = _read(p)
             except InputError as exc:
-                if optional_input(p, explicit):
-                    click.echo(f"{exc.path}: warning: {exc.message}; skipped", err=True)
+                if skipped := skip_warning(exc, p, explicit):
+                    click.echo(skipped, err=True)
                 else:
                     problems.append(str(exc))
                 continue
