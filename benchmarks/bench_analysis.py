@@ -92,6 +92,8 @@ def _one(path: str, task: str, backend: str) -> dict[str, float | str]:
         bridges(cmap)
         res["bridges_s"] = time.process_time() - t
         res["whole_s"] = res["centrality_s"] + res["clusters_s"] + res["bridges_s"]  # type: ignore[operator]
+    elif task == "parse":
+        pass  # parsing only (instruction counts of the parser: see RESULTS-analysis.md)
     elif task == "path":
         n = len(cmap.concepts)
         t = time.process_time()
