@@ -55,8 +55,22 @@ READY_HOOK = """(() => {
 })();"""
 
 
-def _browser_tti(paths: list[Path], runs: int = RUNS) -> list[tuple[list[float], int]]:
-    """Per page: ms from navigation start to ready, one per run; and blocked requests.
+#: Script time of clicking a concept, then another: the neighbourhood highlight (ms).
+CLICKS = """() => {
+    const nodes = cy.nodes('.concept');
+    const time = (n) => { const t = performance.now(); n.emit('tap'); return performance.now() - t; };
+    const first = time(nodes[0]);
+    const move = time(nodes[Math.floor(nodes.length / 2)]);
+    cy.emit('tap');  // back to no highlight
+    return [first, move];
+}"""
+
+
+def _browser_tti(
+    paths: list[Path], runs: int = RUNS
+) -> list[tuple[list[float], int, list[list[float]]]]:
+    """Per page: ms from navigation start to ready, one per run; blocked requests; and
+    per run the script ms of a first click on a concept and of moving to another.
 
     Pages are opened in turn (1, 2, 3, 1, 2, 3, ...) after one warm-up round, so a burst of
     load from other jobs on the machine spreads over all sizes instead of hitting one.
@@ -64,6 +78,7 @@ def _browser_tti(paths: list[Path], runs: int = RUNS) -> list[tuple[list[float],
     from playwright.sync_api import sync_playwright
 
     times: list[list[float]] = [[] for _ in paths]
+    clicks: list[list[list[float]]] = [[] for _ in paths]
     with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
             user_data_dir=profile,
@@ -90,9 +105,10 @@ def _browser_tti(paths: list[Path], runs: int = RUNS) -> list[tuple[list[float],
                 page.wait_for_function("() => window.conceptmapReady === true", timeout=120_000)
                 if run > 0:  # run 0 warms up the browser and the disk cache
                     times[i].append(page.evaluate("() => window.__readyAt"))
+                    clicks[i].append(page.evaluate(CLICKS))
                 page.close()
         ctx.close()
-    return [(t, len(blocked)) for t in times]
+    return [(t, len(blocked), c) for t, c in zip(times, clicks, strict=True)]
 
 
 def main(sizes: list[int]) -> str:
@@ -132,7 +148,10 @@ def main(sizes: list[int]) -> str:
                 len(page.encode()) / 1e6,
             )
         )
-    tti = _browser_tti(pages) if Path(CHROMIUM).exists() else [([float("nan")], 0)] * len(pages)
+    nan = float("nan")
+    tti = (
+        _browser_tti(pages) if Path(CHROMIUM).exists() else [([nan], 0, [[nan, nan]])] * len(pages)
+    )
     dot = (
         subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
         if shutil.which("dot")
@@ -151,18 +170,22 @@ def main(sizes: list[int]) -> str:
         f"{H.PHYSICS_MAX_CONCEPTS} concepts; smaller maps are laid out in the browser); "
         "*to_html* = building the page; *interactive* = browser time from navigation start "
         "until the page sets `window.conceptmapReady` (layout done, first frame drawn): "
-        f"median of {RUNS} runs per page, pages opened in turn, with the range of the runs.",
+        f"median of {RUNS} runs per page, pages opened in turn, with the range of the runs. "
+        "*click ms* = script time of the neighbourhood highlight (median): a first click on "
+        "a concept, then moving to another (drawing the frame is not included).",
         "",
         "| concepts | relationships | layout | analysis s | layout s | to_html s | page MB "
-        "| interactive s (median) | interactive s (range) |",
-        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| interactive s (median) | interactive s (range) | click ms (first / move) |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for row, (runs, _blocked) in zip(rows, tti, strict=True):
+    for row, (runs, _blocked, clicks) in zip(rows, tti, strict=True):
         n, m, engine, ta, tl, th, mb = row
+        first = statistics.median(c[0] for c in clicks)
+        move = statistics.median(c[1] for c in clicks)
         lines.append(
             f"| {n:,} | {m:,} | {engine} | {ta:.2f} | {tl:.2f} | {th:.2f} | {mb:.2f} "
             f"| {statistics.median(runs) / 1000:.2f} "
-            f"| {min(runs) / 1000:.2f}–{max(runs) / 1000:.2f} |"
+            f"| {min(runs) / 1000:.2f}–{max(runs) / 1000:.2f} | {first:.0f} / {move:.0f} |"
         )
     blocked = tti[-1][1] if tti else 0
     lines += ["", f"External requests attempted by the pages: {blocked}.", ""]

@@ -20,7 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
 
-__all__ = ["MermaidBlock", "find_mermaid_blocks", "first_heading", "scan_markdown"]
+__all__ = ["MermaidBlock", "find_mermaid_blocks", "scan_markdown"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +219,6 @@ def scan_markdown(text: str) -> tuple[list[MermaidBlock], str | None]:
             )
         )
     return blocks, _heading(tokens)
-
-
-def first_heading(text: str) -> str | None:
-    """Text of the first level-1 heading, if any (used as the map title)."""
-    return _heading(_tokens(text))
 
 
 def _heading(toks: list[Any]) -> str | None:
