@@ -137,13 +137,14 @@ def test_prereqs_and_relations_file(seed_file, tmp_path):
         "  1. Positional Encoding (depth 2) via Self-Attention --requires--> Positional Encoding",
         "  2. Self-Attention (depth 1) via Encoder --uses--> Self-Attention",
         # readings that decided what is left out (POSENC modern ROPE, POSENC type SINCOS)
-        "assumption: link phrase 'modern' not in the vocabulary; assumed the source comes "
-        "first in 1 relationship: Positional Encoding --modern--> RoPE / ALiBi",
+        # the phrases that decide most come first
         "assumption: link phrase 'type' is used both ways round in maps (X type Y: Y is a "
         "type of X, or X is of type Y); assumed the source comes first in 2 relationships: "
         "Positional Encoding --type--> Sinusoidal, Positional Encoding --type--> Learned "
         "Positions; where that is backwards, write 'type of' in the map, or settle 'type' in "
         "a --relations file",
+        "assumption: link phrase 'modern' not in the vocabulary; assumed the source comes "
+        "first in 1 relationship: Positional Encoding --modern--> RoPE / ALiBi",
     ]
     toml = tmp_path / "rel.toml"
     toml.write_text('[relations]\n"uses" = "source"\n', encoding="utf-8")
@@ -164,10 +165,24 @@ def test_order(seed_file):
     assert lines[0] == "  1. Positional Encoding (level 0)"
     full = run("order", seed_file).output.splitlines()
     assert "  4. Self-Attention (level 1)  after Positional Encoding" in full  # labels, not ids
-    assert lines[-2].startswith("assumption: link phrase 'modern'")
-    assert lines[-1].startswith("assumption: link phrase 'type' is used both ways round")
+    assert lines[-2].startswith("assumption: link phrase 'type' is used both ways round")
+    assert lines[-1].startswith("assumption: link phrase 'modern'")
     data = json.loads(run("order", seed_file, "--format", "json").output)
     assert len(data["steps"]) == 28 and {"steps", "assumptions", "cycles"} == set(data)
+
+
+def test_assumptions_do_not_bury_the_answer():
+    """A map of many unusual phrases: five assumption lines (most relationships first) and
+    a count of the rest; JSON keeps every one."""
+    llm = str(Path(__file__).resolve().parents[1] / "maps" / "llm-scaling.md")
+    lines = run("order", llm, "--top", "3").output.splitlines()
+    assumed = [ln for ln in lines if ln.startswith("assumption:")]
+    assert len(assumed) == 6 and assumed[0].startswith("assumption: link phrase 'relates'")
+    assert assumed[-1] == (
+        "assumption: 13 more link phrases read by assumption (--format json lists them all)"
+    )
+    data = json.loads(run("order", llm, "--format", "json").output)
+    assert len(data["assumptions"]) == 18
 
 
 def test_quality(seed_file):

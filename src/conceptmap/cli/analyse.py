@@ -97,6 +97,10 @@ def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     return f"{name(r.source)} {label} {name(r.target)}"
 
 
+#: Assumed link phrases listed in text output (most relationships first); JSON has them all.
+_ASSUMED_SHOWN = 5
+
+
 def _findings(
     assumptions: tuple[Assumption, ...],
     cycles: tuple[CycleFinding, ...],
@@ -105,7 +109,9 @@ def _findings(
     """Assumed readings (with up to two of the relationships read so, when *cmap* is
     given) and cycles, one line each."""
     by_id = {r.id: r for r in cmap.relationships} if cmap is not None and assumptions else {}
-    for a in assumptions:
+    # The phrases that decide most first; a map of unusual phrases must not bury the answer.
+    shown_first = sorted(assumptions, key=lambda a: (-a.count, a.label or ""))[:_ASSUMED_SHOWN]
+    for a in shown_first:
         what = f"link phrase {a.label!r}" if a.label else "unlabelled links"
         n = f"{a.count} relationship" + ("" if a.count == 1 else "s")
         examples = [by_id[i] for i in a.relationships[:2] if i in by_id]
@@ -122,6 +128,12 @@ def _findings(
             continue
         click.echo(
             f"assumption: {what} not in the vocabulary; assumed the {a.assumed} comes first in {n}"
+        )
+    if len(assumptions) > len(shown_first):
+        rest = len(assumptions) - len(shown_first)
+        click.echo(
+            f"assumption: {rest} more link phrase{'' if rest == 1 else 's'} read by assumption "
+            "(--format json lists them all)"
         )
     for c in cycles:
         click.echo(f"cycle: {c.message}")
