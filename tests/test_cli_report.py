@@ -317,3 +317,18 @@ def test_huge_maps_get_no_interactive_map_in_the_report(tmp_path, monkeypatch):
     assert "<iframe" in small and "<iframe" not in big
     assert "No interactive map: 4 concepts are more than a browser draws" in big
     assert "vision.md: no interactive map" in r.stderr
+
+
+def test_a_moved_map_is_found_by_its_source_notes(tmp_path):
+    """Flashcards whose **Concept Map:** path is gone are reported with the one map made
+    from the same notes, and the command says so."""
+    fixtures = Path(__file__).parent / "fixtures" / "validate"
+    shutil.copy(fixtures / "transformers-concept-map.md", tmp_path / "000_map.txt")
+    shutil.copy(fixtures / "flashcards-transformers.md", tmp_path / "001_cards.txt")
+    out = tmp_path / "out"
+    r = _run(str(tmp_path), "-o", str(out))
+    assert "was not found; reported with" in r.output and "transformers-study-notes.md" in r.output
+    data = json.loads((out / "000_map" / "report.json").read_text(encoding="utf-8"))
+    assert [Path(s["path"]).name for s in data["siblings"]] == ["001_cards.txt"]
+    md = (out / "000_map" / "report.md").read_text(encoding="utf-8")
+    assert "can be corrected automatically: `conceptmap validate --fix " in md

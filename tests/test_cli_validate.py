@@ -224,3 +224,35 @@ def test_an_unreadable_text_file_in_a_folder_is_skipped_with_a_warning(tmp_path)
     assert "old.txt: warning: not UTF-8 text" in r.stderr and "skipped" in r.stderr
     # named on the command line, the same file is an error
     assert _run(str(tmp_path / "notes" / "old.txt")).exit_code == 2
+
+
+def test_a_moved_map_is_found_by_its_source_notes(tmp_path, monkeypatch):
+    """The seed folder: the flashcards name the map by a path that no longer exists, but
+    both documents were made from the same study notes, so the cards are checked."""
+    shutil.copy(FIXTURES / MAP, tmp_path / "000_map.txt")
+    shutil.copy(FIXTURES / CARDS, tmp_path / "001_cards.txt")
+    monkeypatch.chdir(tmp_path)
+    lines = _run(".").output.splitlines()
+    assert (
+        "001_cards.txt:4:18: info[CM206 map-matched-by-source]: the concept map "
+        "'notes/transformers/concept-maps/transformers-concept-map.md' was not found; "
+        "checked against 000_map.txt, the one map made from the same notes "
+        "(transformers-study-notes.md) (declared "
+        "notes/transformers/concept-maps/transformers-concept-map.md, actual 000_map.txt)"
+    ) in lines
+    assert any(ln.startswith("001_cards.txt:15:27: error[CM104") for ln in lines)
+    assert not any("CM205" in ln for ln in lines)
+    # --fix reaches the cards too, and leaves nothing fixable behind.
+    assert _run(".", "--fix").exit_code == 1
+    assert "(11 connections)" not in (tmp_path / "001_cards.txt").read_text(encoding="utf-8")
+    assert "fixable" not in _run(".").output.splitlines()[-1]
+
+
+def test_two_maps_from_the_same_notes_are_not_guessed_between(tmp_path, monkeypatch):
+    shutil.copy(FIXTURES / MAP, tmp_path / "000_map.txt")
+    shutil.copy(FIXTURES / MAP, tmp_path / "000_other_map.txt")
+    shutil.copy(FIXTURES / CARDS, tmp_path / "001_cards.txt")
+    monkeypatch.chdir(tmp_path)
+    out = _run(".").output
+    assert "001_cards.txt:4:18: warning[CM205 map-not-found]" in out
+    assert "CM206" not in out and "001_cards.txt:15:27" not in out

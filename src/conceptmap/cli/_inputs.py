@@ -27,6 +27,7 @@ __all__ = [
     "skip_warning",
     "read_input",
     "resolve_reference",
+    "same_source_map",
 ]
 
 #: Files a folder is searched for: Markdown notes (``.txt`` too: generated study material
@@ -111,6 +112,40 @@ def resolve_reference(ref: str, referrer: Path, maps: dict[Path, Any]) -> Path |
         return cand
     by_name = [p for p in maps if p.name == Path(ref).name]
     return by_name[0] if len(by_name) == 1 else None
+
+
+def same_source_map(text: str, maps: dict[Path, str]) -> tuple[Path, str] | None:
+    """The one map (path -> text) made from a note that *text*'s ``**Source:**`` line names.
+
+    Generated study material names its map by the path it had where it was generated
+    (the seed flashcards: ``notes/transformers/concept-maps/...``), which rarely survives
+    a move; the notes it was made from are named the same way in the map's header. When
+    exactly one map shares a source file name with the document, that map is meant.
+    Returns the map's path and the shared file name, or None (no map, or several).
+
+    >>> cards = "# Cards\\n**Source:** notes/t/study.md\\n**Concept Map:** gone.md\\n"
+    >>> maps = {Path("a.md"): "# A\\n**Source:** study.md\\n", Path("b.md"): "# B\\n"}
+    >>> same_source_map(cards, maps)
+    (PosixPath('a.md'), 'study.md')
+    >>> same_source_map(cards, {**maps, Path("c.md"): "**Source:** x/STUDY.md"}) is None
+    True
+    """
+    from conceptmap.validate.sources import source_references
+
+    own = {Path(ref).name.casefold(): Path(ref).name for ref, _, _ in source_references(text)}
+    if not own:
+        return None
+    found = [
+        (path, own[name])
+        for path, map_text in maps.items()
+        for name in dict.fromkeys(
+            Path(r).name.casefold() for r, _, _ in source_references(map_text)
+        )
+        if name in own
+    ]
+    if len({path for path, _ in found}) != 1:
+        return None
+    return found[0]
 
 
 def source_notes(map_path: Path, map_text: str, known: dict[Path, Any]) -> list[InputFile]:

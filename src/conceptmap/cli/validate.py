@@ -21,6 +21,7 @@ from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import map_reference as _map_ref
 from conceptmap.cli._inputs import read_input as _read
 from conceptmap.cli._inputs import resolve_reference as _resolve_ref
+from conceptmap.cli._inputs import same_source_map as _same_source
 from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import InputError, MapSyntaxError
 from conceptmap.parse import Document, parse_document
@@ -223,6 +224,28 @@ def validate(
             assert m is not None
             line = f.norm.count("\n", 0, m.start(1)) + 1
             col = m.start(1) - (f.norm.rfind("\n", 0, m.start(1)) + 1) + 1
+            same = _same_source(f.norm, {mp: maps[mp][0].norm for mp in maps})
+            if same is not None:
+                target, note = same
+                siblings.setdefault(target, []).append(p)
+                extra.append(
+                    Finding(
+                        rule="map-matched-by-source",
+                        code="CM206",
+                        severity="info",
+                        path=f.path,
+                        line=line,
+                        column=col,
+                        declared=ref,
+                        actual=maps[target][0].path,
+                        message=(
+                            f"the concept map {ref!r} was not found; checked against "
+                            f"{maps[target][0].path}, the one map made from the same notes "
+                            f"({note})"
+                        ),
+                    )
+                )
+                continue
             extra.append(
                 Finding(
                     rule="map-not-found",

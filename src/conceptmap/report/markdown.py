@@ -12,6 +12,7 @@ User text (labels, titles, messages) is escaped, so a label such as ``a | b`` or
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Sequence
 
 from conceptmap.labels import split_tags
@@ -216,10 +217,9 @@ def _claims(r: MapReport, n: _Names) -> str:
         "tier that does not match the connections); *info* notes are worth a look."
     )
     if v.fixable:
-        paths = " ".join(_code(p) for p in v.files)
+        command = shlex.join(["conceptmap", "validate", "--fix", *v.files])
         parts.append(
-            f"{_plural(v.fixable, 'finding')} can be corrected automatically: "
-            f"`conceptmap validate --fix` {paths}."
+            f"{_plural(v.fixable, 'finding')} can be corrected automatically: {_code(command)}."
         )
     rows = [
         [

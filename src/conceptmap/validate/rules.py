@@ -1103,6 +1103,14 @@ RULES: tuple[Rule, ...] = (
         _map_not_found,
     ),
     Rule(
+        "map-matched-by-source",
+        "CM206",
+        "info",
+        False,
+        "A **Concept Map:** reference was not found; the one map made from the same notes was used.",
+        _map_not_found,
+    ),
+    Rule(
         "matrix-missing-relationship",
         "CM301",
         "error",
