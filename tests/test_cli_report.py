@@ -332,3 +332,17 @@ def test_a_moved_map_is_found_by_its_source_notes(tmp_path):
     assert [Path(s["path"]).name for s in data["siblings"]] == ["001_cards.txt"]
     md = (out / "000_map" / "report.md").read_text(encoding="utf-8")
     assert "can be corrected automatically: `conceptmap validate --fix " in md
+
+
+def test_index_lists_numbered_folders_in_natural_order(tmp_path):
+    """``topic2`` before ``topic10``, as a file browser shows a vault."""
+    maps = tmp_path / "vault"
+    for n in (10, 2, 1):
+        (maps / f"topic{n}").mkdir(parents=True)
+        (maps / f"topic{n}" / "map.md").write_text(
+            f"# Topic {n}\n\n```mermaid\nflowchart LR\n  A{n} --> B{n}\n```\n", encoding="utf-8"
+        )
+    out = tmp_path / "out"
+    _run(str(maps), "-o", str(out), "-q")
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert index.index("Topic 1]") < index.index("Topic 2]") < index.index("Topic 10]")

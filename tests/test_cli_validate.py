@@ -256,3 +256,14 @@ def test_two_maps_from_the_same_notes_are_not_guessed_between(tmp_path, monkeypa
     out = _run(".").output
     assert "001_cards.txt:4:18: warning[CM205 map-not-found]" in out
     assert "CM206" not in out and "001_cards.txt:15:27" not in out
+
+
+def test_findings_list_numbered_files_in_natural_order(tmp_path, monkeypatch):
+    for n in (10, 2):
+        (tmp_path / f"week{n}.md").write_text(
+            "# Map\n\n**Total Concepts:** 9\n\n```mermaid\nflowchart LR\n  A --> B\n```\n",
+            encoding="utf-8",
+        )
+    monkeypatch.chdir(tmp_path)
+    lines = _run(".").output.splitlines()
+    assert [ln.split(":")[0] for ln in lines[:-1]] == ["week2.md", "week10.md"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conceptmap._order import natural_key
 from conceptmap.cli._common import UsageProblem
 from conceptmap.errors import InputError
 from conceptmap.parse import decode_bytes
@@ -69,11 +70,14 @@ def collect_inputs(paths: tuple[str, ...]) -> tuple[list[Path], set[Path]]:
         p = Path(raw)
         if p.is_dir():
             found = sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in DOCUMENT_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                (
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in DOCUMENT_SUFFIXES
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                ),
+                key=lambda f: natural_key(str(f)),
             )
             files.extend(found)
         elif p.is_file():

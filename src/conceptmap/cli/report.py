@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from conceptmap import __version__
+from conceptmap._order import natural_key
 from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.cli import cli
 from conceptmap.cli._common import UsageProblem, emit_json, write_atomic
@@ -393,7 +394,11 @@ def _discover(
             )
             continue
         siblings.setdefault(target, []).append((f.path, f.norm, _sha(f.raw)))
-    keys = [(p, b, 0) for p, (_, d, _) in sorted(docs.items()) for b in range(len(d.maps))]
+    keys = [
+        (p, b, 0)
+        for p, (_, d, _) in sorted(docs.items(), key=lambda item: natural_key(str(item[0])))
+        for b in range(len(d.maps))
+    ]
     names = _names(keys, root)
     jobs = [
         _Job(
@@ -719,7 +724,7 @@ def report(
             removed.append(name)
 
     if entries or removed:
-        every = sorted([*entries, *listed], key=lambda e: (e.path, e.name))
+        every = sorted([*entries, *listed], key=lambda e: (natural_key(e.path), e.name))
         write_atomic(
             out / "index.md",
             index_markdown(

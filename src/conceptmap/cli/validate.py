@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from conceptmap._order import natural_key
 from conceptmap.cli import cli
 from conceptmap.cli._common import (
     UsageProblem,
@@ -264,7 +265,7 @@ def validate(
 
     results: list[tuple[Path, ValidationResult]] = []
     sources: dict[Path, list[tuple[str, str]]] = {}
-    for mp in sorted(maps):
+    for mp in sorted(maps, key=lambda m: natural_key(str(m))):
         f, doc = maps[mp]
         sib = [(docs[s].path, docs[s].norm) for s in sorted(siblings.get(mp, []))]
         sources[mp] = [(n.path, n.norm) for n in _source_notes(mp, f.norm, docs)]

@@ -71,7 +71,7 @@ th[aria-sort=ascending]::after { content:" \\25B2"; color:var(--accent); }
 th[aria-sort=descending]::after { content:" \\25BC"; color:var(--accent); }
 tbody tr:nth-child(even) { background:#fafbfc; }
 tbody tr:hover { background:#f1f6fd; }
-td code { white-space:nowrap; }
+td code { overflow-wrap:anywhere; } td:has(> code) { min-width:20ch; }
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .badge { display:inline-block; padding:1px 8px; border-radius:999px; font-size:.8rem;
   font-weight:600; white-space:nowrap; }

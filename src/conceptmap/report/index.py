@@ -126,7 +126,7 @@ def index_markdown(
     summary = (
         f"{len(ok)} map{'s' if len(ok) != 1 else ''} reported"
         + (f", {failed} could not be read" if failed else "")
-        + f"; {sum(e.stale_claims for e in ok)} stale claims in all. "
+        + f"; {sum(e.stale_claims for e in ok):,} stale claims in all. "
         "*Central concept* is the most connected concept (with its number of connections); "
         "*stale claims* are figures and statements in the document (and its related "
         "documents) that the diagram contradicts."

@@ -20,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from conceptmap._order import natural_key
+
 __all__ = ["SEVERITIES", "Finding", "Severity", "Summary", "ValidationResult"]
 
 Severity = Literal["error", "warning", "info"]
@@ -47,8 +49,9 @@ class Finding(_Frozen):
     end: int | None = Field(None, description="0-based end offset (exclusive) of that span.")
     replacement: str | None = Field(None, description="Text that replaces the span.")
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.path, self.line, self.column, self.code, self.message)
+    def sort_key(self) -> tuple[object, int, int, str, str]:
+        """Files in natural order (``week2`` before ``week10``), then position, code, text."""
+        return (natural_key(self.path), self.line, self.column, self.code, self.message)
 
     def public(self) -> dict[str, object]:
         """The JSON form: the documented keys only."""
