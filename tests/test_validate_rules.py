@@ -337,3 +337,10 @@ def test_cluster_claims_use_the_callers_clusters():
         }
     )
     assert len(_find(validate_document(doc, clusters=apart), "cluster-claim")) == 1
+
+
+def test_every_rule_is_in_the_rules_document():
+    doc = (Path(__file__).parent.parent / "docs" / "validate-rules.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| {rule.code} | `{rule.name}` | {rule.severity}" in doc, rule.code
+        assert f"**{rule.code} {rule.name}**" in doc, rule.code

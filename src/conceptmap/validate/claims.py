@@ -20,7 +20,10 @@ Claims read (each a :class:`Claim`, ``kind`` in brackets):
 * Diagram Key items that show a link token such as ``(`--o`)`` [legend];
 * card fields ``**Concept:**`` + ``**Centrality:** Critical (11 connections)``, table cells
   such as ``Self-Attention (11)`` or ``High (BERT, GPT)``, and ``**Concept Map:** path``
-  [map-reference] in sibling documents (flashcards, quizzes).
+  [map-reference] in sibling documents (flashcards, quizzes);
+* what a card deck says about itself: ``**Total Cards:** 5`` [total-cards], ``**Distribution:**
+  2 Easy | 2 Medium | 1 Hard`` [card-distribution], ``### Card 2 of 5 | Easy`` headings [card,
+  card-of] and table cells ``Card 3 (Medium)`` [card-reference].
 
 Every concept name also gives a [mention] claim, so unknown names are reported once.
 
@@ -423,6 +426,12 @@ _HEADER_KEYS = {
     "concepts covered": "concept",
     "centrality": "centrality",
     "concept map": "map",
+    "total cards": "total-cards",
+    "number of cards": "total-cards",
+    "cards": "total-cards",
+    "distribution": "distribution",
+    "difficulty distribution": "distribution",
+    "difficulty": "distribution",
 }
 
 
@@ -483,6 +492,11 @@ def _fields(b: _Builder, st: _Structure) -> None:
             path = val.strip("`<> ")
             s = vstart + val.find(path)
             b.add("map-reference", s, s + len(path), context=context)
+        elif what == "total-cards":
+            if _COUNT_RE.match(val):
+                _count_field(b, what, val, vstart, "header")
+        elif what == "distribution":
+            _distribution(b, val, vstart)
 
 
 def _strip_md(text: str) -> str:
@@ -595,11 +609,12 @@ def _tables(b: _Builder, st: _Structure) -> None:
                 context=section,
             )
             continue
-        # Any other table: "Name (N)" cells and "Tier (A, B)" cells.
+        # Any other table: "Name (N)" cells, "Tier (A, B)" cells and "Card 3 (Medium)".
         for r0 in rows:
             for ci, (text, pos) in enumerate(_cells(src, r0)):
                 h = header[ci] if ci < len(header) else ""
-                _generic_cell(b, text, pos, h)
+                if not _card_reference(b, text, pos, section):
+                    _generic_cell(b, text, pos, h)
 
 
 def _generic_cell(b: _Builder, text: str, pos: int, header: str) -> None:
@@ -646,6 +661,111 @@ def _generic_cell(b: _Builder, text: str, pos: int, header: str) -> None:
                 context="table",
                 editable=False,
             )
+
+
+# -- study material: what a card deck says about itself ----------------------------------------
+#: Difficulty words a card deck may use (lower case).
+LEVELS = ("easy", "medium", "hard", "beginner", "intermediate", "advanced", "basic", "expert")
+_CARD_HEADING_RE = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]+[*_]*(?:flash)?card[ \t]*#?[ \t]*(?P<n>\d+)\b"
+    r"(?:[ \t]*(?:of|/)[ \t]*(?P<of>\d+)\b)?(?P<rest>.*)$",
+    re.I,
+)
+#: A level at the end of a card heading: ``| Easy``, ``(Easy)``, ``[Hard]``, ``- Medium``.
+_LEVEL_TAIL_RE = re.compile(r"(?:^|[|(\[:–—-])[ \t]*(?P<level>[A-Za-z]+)[ \t]*[)\]]?[ \t*_]*$")
+_CARD_REF_RE = re.compile(
+    r"(?:flash)?card[ \t]*#?[ \t]*(?P<n>\d+)(?:[ \t]*\([ \t]*(?P<level>[A-Za-z]+)[ \t]*\))?",
+    re.I,
+)
+_DIST_ITEM_RE = re.compile(
+    r"[ \t*_]*(?:(?P<n>\d+)[ \t]*(?P<level>[A-Za-z]+)|(?P<level2>[A-Za-z]+)[ \t]*(?::|\()[ \t]*"
+    r"(?P<n2>\d+)[ \t]*\)?)[ \t*_]*"
+)
+
+
+def _section_level(titles: list[str]) -> tuple[str, str] | None:
+    """The level of an enclosing ``## Easy Cards`` / ``## Hard`` section: (lower, as written)."""
+    for title in reversed(titles):
+        words = norm_key(title).split()
+        if words and words[0] in LEVELS and words[1:] in ([], ["cards"], ["card"], ["questions"]):
+            m = re.search(r"[A-Za-z]+", title)
+            return words[0], m.group() if m else words[0]
+    return None
+
+
+def _cards(b: _Builder, st: _Structure) -> None:
+    """``### Card 2 of 5 | Easy`` headings: [card] (its number; level in ``extra``) and
+    [card-of] (the 5). A heading without a level takes its section's (``## Easy Cards``)."""
+    src = b.src
+    for line0, _level, _title in st.headings:
+        line = src.lines[line0]
+        m = _CARD_HEADING_RE.match(line)
+        if m is None:
+            continue
+        base = src.starts[line0]
+        level: tuple[str, str] | None = None
+        tail = _LEVEL_TAIL_RE.search(m.group("rest"))
+        if tail and tail.group("level").lower() in LEVELS:
+            level = tail.group("level").lower(), tail.group("level")
+        else:
+            level = _section_level(st.section(line0)[:-1])
+        b.add(
+            "card",
+            base + m.start("n"),
+            base + m.end("n"),
+            number=int(m.group("n")),
+            extra=level or ("", ""),
+            context="card heading",
+        )
+        if m.group("of"):
+            b.add(
+                "card-of",
+                base + m.start("of"),
+                base + m.end("of"),
+                number=int(m.group("of")),
+                context="card heading",
+            )
+
+
+def _distribution(b: _Builder, val: str, vstart: int) -> None:
+    """``**Distribution:** 2 Easy | 2 Medium | 1 Hard``: one [card-distribution] per level
+    (the count's span; the level in ``extra``). Anything else is not about cards: skipped."""
+    items = []
+    pos = 0
+    for part in re.split(r"[|,;/]", val):
+        m = _DIST_ITEM_RE.fullmatch(part)
+        if m is None:
+            return
+        level = (m.group("level") or m.group("level2")).lower()
+        if level not in LEVELS:
+            return
+        g = "n" if m.group("n") else "n2"
+        items.append((vstart + pos + m.start(g), vstart + pos + m.end(g), int(m.group(g)), level))
+        pos += len(part) + 1
+    for start, end, n, level in items:
+        b.add("card-distribution", start, end, number=n, extra=(level,), context="header")
+
+
+def _card_reference(b: _Builder, text: str, pos: int, section: str) -> bool:
+    """A table cell ``Card 3`` or ``Card 3 (Medium)``: a [card-reference] (the level's span in
+    ``items``, when there is one). False when the cell is something else."""
+    inner, ipos = _unbold(text, pos)
+    m = _CARD_REF_RE.fullmatch(inner)
+    if m is None:
+        return False
+    level = m.group("level")
+    if level is not None and level.lower() not in LEVELS:
+        return False
+    b.add(
+        "card-reference",
+        ipos + m.start("n"),
+        ipos + m.end("n"),
+        number=int(m.group("n")),
+        extra=(level.lower(), level) if level else ("", ""),
+        items=((ipos + m.start("level"), ipos + m.end("level")),) if level else (),
+        context=section,
+    )
+    return True
 
 
 def _fence_lines(st: _Structure, src: SourceText, start0: int, end0: int) -> range:
@@ -831,6 +951,7 @@ def extract_claims(text: str, *, path: str = "<string>") -> list[Claim]:
     b = _Builder(src)
     _fields(b, st)
     _tables(b, st)
+    _cards(b, st)
     _code_blocks(b, st)
     _legend(b, st)
     return sorted(b.claims, key=lambda c: (c.start, c.end, c.kind))

@@ -131,6 +131,14 @@ class Context:
             return None
         return r.source if end == "source" else r.target
 
+    @cached_property
+    def cards(self) -> dict[str, list[Claim]]:
+        """Each document's card headings (``### Card 2 of 5``), in order: path -> claims."""
+        out: dict[str, list[Claim]] = {}
+        for c in self.by_kind("card"):
+            out.setdefault(c.path, []).append(c)
+        return out
+
     def by_kind(self, *kinds: str) -> list[Claim]:
         return [c for c in self.claims if c.kind in kinds]
 
@@ -997,6 +1005,115 @@ def _prereq_cycle(rule: Rule, ctx: Context) -> Iterator[Finding]:
         )
 
 
+# -- CM8xx: study material (what a card deck says about itself) -----------------------------
+def _total_cards(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("total-cards"):
+        n = len(ctx.cards.get(c.path, ()))
+        if n and c.number != n:
+            yield rule.at(
+                c,
+                f"the document has {_plural(n, 'card')}, not {c.number}",
+                declared=c.number,
+                actual=n,
+                replacement=str(n),
+            )
+
+
+def _card_of(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("card-of"):
+        n = len(ctx.cards.get(c.path, ()))
+        if n and c.number != n:
+            yield rule.at(
+                c,
+                f"the document has {_plural(n, 'card')}, not {c.number} (card heading)",
+                declared=c.number,
+                actual=n,
+                replacement=str(n),
+            )
+
+
+def _card_numbering(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for cards in ctx.cards.values():
+        seen: dict[int, Claim] = {}
+        last = 0
+        for c in cards:
+            k = c.number or 0
+            if k in seen:
+                msg = f"a second Card {k} (the first is on line {seen[k].line})"
+            elif k < last:
+                msg = f"Card {k} comes after Card {last}: cards are numbered in order"
+            elif k > last + 1:
+                missing = f"Card {last + 1}" + (f" to {k - 1}" if k - 1 > last + 1 else "")
+                msg = f"no {missing} before Card {k}"
+            else:
+                msg = ""
+            if msg:
+                yield rule.at(c, msg, declared=f"Card {k}")
+            seen.setdefault(k, c)
+            last = max(last, k)
+
+
+def _card_distribution(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("card-distribution"):
+        cards = ctx.cards.get(c.path, [])
+        levels = [x.extra[0] for x in cards]
+        if not any(levels):
+            continue  # the cards name no level: nothing to count
+        level = c.extra[0]
+        n = levels.count(level)
+        if c.number != n:
+            yield rule.at(
+                c,
+                f"the document has {n} {level.capitalize()} card{'' if n == 1 else 's'}, "
+                f"not {c.number}",
+                declared=c.number,
+                actual=n,
+                replacement=str(n),
+            )
+
+
+def _ranges(numbers: Iterable[int]) -> str:
+    """``1-4, 6``: sorted distinct numbers with runs joined.
+
+    >>> _ranges([6, 1, 2, 3, 4, 2])
+    '1-4, 6'
+    """
+    out: list[str] = []
+    for k in sorted(set(numbers)):
+        if out and out[-1].rsplit("-", 1)[-1] == str(k - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{k}"
+        else:
+            out.append(str(k))
+    return ", ".join(out)
+
+
+def _card_reference(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for c in ctx.by_kind("card-reference"):
+        cards = ctx.cards.get(c.path)
+        if not cards:
+            continue
+        same = [x for x in cards if x.number == c.number]
+        if not same:
+            yield rule.at(
+                c,
+                f"there is no Card {c.number} (the document's cards: "
+                f"{_ranges(x.number or 0 for x in cards)})",
+                declared=f"Card {c.number}",
+            )
+            continue
+        level, written = same[0].extra
+        if c.extra[0] and level and c.extra[0] != level:
+            yield rule.at(
+                c,
+                f"Card {c.number} is {written} (line {same[0].line}), not {c.extra[1]}",
+                declared=c.extra[1],
+                actual=written,
+                replacement=written,
+                span=c.items[0],
+                severity="warning",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "total-concepts",
@@ -1241,5 +1358,45 @@ RULES: tuple[Rule, ...] = (
         False,
         "A concept the notes named on the **Source:** line never mention.",
         _not_in_source,
+    ),
+    Rule(
+        "total-cards",
+        "CM801",
+        "error",
+        True,
+        "**Total Cards:** differs from the number of card headings.",
+        _total_cards,
+    ),
+    Rule(
+        "card-heading-total",
+        "CM802",
+        "error",
+        True,
+        "A heading's 'Card 2 of N' differs from the number of cards.",
+        _card_of,
+    ),
+    Rule(
+        "card-numbering",
+        "CM803",
+        "warning",
+        False,
+        "Card headings skip, repeat or reorder a number.",
+        _card_numbering,
+    ),
+    Rule(
+        "card-distribution",
+        "CM804",
+        "error",
+        True,
+        "A **Distribution:** count differs from the cards of that level.",
+        _card_distribution,
+    ),
+    Rule(
+        "card-reference",
+        "CM805",
+        "error",
+        True,
+        "A table names a card the document lacks, or gives it another level.",
+        _card_reference,
     ),
 )
