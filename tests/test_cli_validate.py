@@ -267,3 +267,24 @@ def test_findings_list_numbered_files_in_natural_order(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lines = _run(".").output.splitlines()
     assert [ln.split(":")[0] for ln in lines[:-1]] == ["week2.md", "week10.md"]
+
+
+def test_statistics_count_findings_per_rule(notes):
+    listed = _run(".").output.splitlines()
+    r = _run(".", "--statistics")
+    assert r.exit_code == 1
+    lines = r.output.splitlines()
+    assert lines[-1] == listed[-1]  # the same summary line
+    rows = [ln.split() for ln in lines[:-1]]
+    counts = {row[1]: int(row[0]) for row in rows}
+    assert (
+        counts == {code: sum(f"[{code} " in ln for ln in listed) for code in counts}
+        and sum(counts.values()) == len(listed) - 1
+    )
+    assert [int(row[0]) for row in rows] == sorted((int(row[0]) for row in rows), reverse=True)
+    assert lines[0].split()[1:3] == ["CM104", "concept-connections"]
+    data = json.loads(_run(".", "--statistics", "--format", "json").output)
+    assert "findings" not in data and data["statistics"][0]["code"] == "CM104"
+    first = data["statistics"][0]
+    assert first["count"] == first["error"] + first["warning"] + first["info"] == counts["CM104"]
+    assert _run(".", "--statistics", "--format", "github").exit_code == 2

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,7 +36,7 @@ from conceptmap.validate import (
     validate_document,
 )
 from conceptmap.validate.config import rule_selected
-from conceptmap.validate.findings import Finding, summarise
+from conceptmap.validate.findings import SEVERITIES, Finding, summarise
 from conceptmap.validate.rules import RULES
 
 __all__ = ["validate"]
@@ -106,6 +108,30 @@ def _summary_line(findings: list[Finding], files: int) -> str:
     return text
 
 
+def _statistics(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Findings per rule, most first: code, rule, count, fixable, and count by severity."""
+    rows: dict[tuple[str, str], Counter[str]] = {}
+    for f in findings:
+        c = rows.setdefault((f.code, f.rule), Counter())
+        c["count"] += 1
+        c["fixable"] += f.fixable
+        c[f.severity] += 1
+    return [
+        {"code": code, "rule": rule, **{k: c[k] for k in ("count", "fixable", *SEVERITIES)}}
+        for (code, rule), c in sorted(rows.items(), key=lambda kv: (-kv[1]["count"], kv[0]))
+    ]
+
+
+def _statistics_text(rows: list[dict[str, Any]]) -> list[str]:
+    width = max((len(r["rule"]) for r in rows), default=0)
+    lines = []
+    for r in rows:
+        severities = ", ".join(f"{r[s]} {s}" for s in SEVERITIES if r[s])
+        fixable = f"; {r['fixable']} fixable" if r["fixable"] else ""
+        lines.append(f"{r['count']:>6}  {r['code']}  {r['rule']:<{width}}  {severities}{fixable}")
+    return lines
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @format_option("text", "json", "github")
@@ -116,6 +142,9 @@ def _summary_line(findings: list[Finding], files: int) -> str:
 @click.option("--ignore", default=None, help="Skip these rules (names, codes or prefixes).")
 @click.option("--map", "map_file", default=None, help="The map the PATH documents describe.")
 @click.option("--relations", default=None, help="TOML relation vocabulary for pathway order.")
+@click.option(
+    "--statistics", is_flag=True, help="Count the findings of each rule instead of listing them."
+)
 def validate(
     paths: tuple[str, ...],
     fmt: str,
@@ -126,6 +155,7 @@ def validate(
     ignore: str | None,
     map_file: str | None,
     relations: str | None,
+    statistics: bool,
 ) -> None:
     """Check the statistics and claims of concept-map documents against their diagrams.
 
@@ -139,7 +169,10 @@ def validate(
         conceptmap validate maps/transformers.md --format json
         conceptmap validate notes/ --fix
         conceptmap validate flashcards.md --map maps/transformers.md --diff
+        conceptmap validate notes/ --statistics
     """
+    if statistics and (fmt == "github" or diff):
+        raise UsageProblem("--statistics goes with --format text or json, not with --diff")
     sel, ign = _split(select), _split(ignore)
     _check_rules(sel + ign)
     try:
@@ -320,7 +353,9 @@ def validate(
         s = summarise(findings)
         emit_json(
             {
-                "findings": [x.public() for x in findings],
+                ("statistics" if statistics else "findings"): (
+                    _statistics(findings) if statistics else [x.public() for x in findings]
+                ),
                 "summary": {
                     "errors": s.errors,
                     "warnings": s.warnings,
@@ -336,8 +371,11 @@ def validate(
         for x in findings:
             click.echo(_format_github(x))
     else:
-        for x in findings:
-            click.echo(_format_text(x))
+        shown = (
+            _statistics_text(_statistics(findings)) if statistics else map(_format_text, findings)
+        )
+        for text in shown:
+            click.echo(text)
         for w in written:
             click.echo(f"fixed {w}")
         click.echo(_summary_line(findings, checked))
