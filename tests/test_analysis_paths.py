@@ -208,6 +208,20 @@ def test_names_ignore_punctuation_as_a_last_resort():
     assert resolve_concept(cmap, "rope alibi") == "R"
 
 
+def test_names_ignore_accents_as_a_last_resort():
+    from conceptmap import parse_map
+    from conceptmap.analysis import resolve_concept
+
+    cmap = parse_map(
+        "flowchart LR\n  N[Naïve Bayes] --> E[Éléments]\n  E --> X[resume]\n  X --> Y[résumé]\n",
+        path="a.mmd",
+    )
+    assert resolve_concept(cmap, "naive bayes") == "N"
+    assert resolve_concept(cmap, "elements") == "E"
+    # an exact spelling still wins over a folded one
+    assert resolve_concept(cmap, "resume") == "X" and resolve_concept(cmap, "Résumé") == "Y"
+
+
 # -- the route search against networkx on random maps ------------------------------------
 _LABELS = ("uses", "extended by", "relates to", None, "type of", "enables")
 _KINDS = ("primary", "secondary", "has-part", "plain")

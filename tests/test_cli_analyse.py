@@ -227,3 +227,21 @@ def test_text_shows_labels_as_read_and_names_match_them(tmp_path):
     assert "CO₂" in run("stats", str(f)).output
     data = json.loads(run("path", str(f), "co2", "calvin", "--format", "json").output)
     assert data["steps"][0]["from_label"] == "CO<sub>2</sub>"
+
+
+def test_text_tables_line_up_with_wide_characters(tmp_path):
+    """CJK labels take two terminal columns each: the numbers still line up."""
+    from conceptmap.labels import display_width
+
+    f = tmp_path / "zh.mmd"
+    f.write_text(
+        "flowchart LR\n  A[注意力机制] -->|uses| B[Softmax 函数]\n  A --> C[BERT]\n  D[Transformer 模型] --> A\n",
+        encoding="utf-8",
+    )
+    rows = run("stats", str(f)).output.split("most connected:\n")[1].splitlines()
+    assert len(rows) == 4
+    assert len({display_width(r.split("(in")[0]) for r in rows}) == 1
+    table = run("centrality", str(f)).output.splitlines()[1:5]
+    assert len(table) == 4 and any("注意力机制" in r for r in table)
+    # every column after the label starts at the same terminal column (the tier ends rows)
+    assert len({display_width(r.rsplit(" ", 1)[0]) for r in table}) == 1

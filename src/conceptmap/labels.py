@@ -12,8 +12,18 @@ no label can change the page around it.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["INLINE_TAGS", "INLINE_TAG_RE", "PAIRED_TAG_RE", "display_label", "split_tags"]
+__all__ = [
+    "INLINE_TAGS",
+    "INLINE_TAG_RE",
+    "PAIRED_TAG_RE",
+    "display_label",
+    "display_width",
+    "fit",
+    "split_tags",
+    "strip_accents",
+]
 
 #: The inline HTML elements kept or read in labels (no attributes).
 INLINE_TAGS = (
@@ -79,3 +89,52 @@ def split_tags(text: str) -> list[tuple[str, bool]]:
         pos = m.end()
     out.append((text[pos:], False))
     return [(piece, kept) for piece, kept in out if piece]
+
+
+def _columns(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Terminal columns *text* takes: two for wide East Asian characters, none for
+    combining marks.
+
+    >>> display_width("Self-Attention"), display_width("注意力"), display_width("Cafe\u0301")
+    (14, 6, 4)
+    """
+    return len(text) if text.isascii() else sum(map(_columns, text))
+
+
+def fit(text: str, width: int) -> str:
+    """*text* cut to at most *width* columns, then padded with spaces to exactly *width*.
+
+    >>> fit("注意力机制", 7) + "|", fit("BERT", 6) + "|"
+    ('注意力 |', 'BERT  |')
+    """
+    if text.isascii():
+        return text[:width].ljust(width)
+    out: list[str] = []
+    used = 0
+    for ch in text:
+        w = _columns(ch)
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+def strip_accents(text: str) -> str:
+    """*text* without combining marks (``é`` -> ``e``); other scripts are left as they are.
+
+    >>> strip_accents("naïve café"), strip_accents("注意力")
+    ('naive cafe', '注意力')
+    """
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )

@@ -7,7 +7,8 @@ Matching, first hit wins (ids before labels at each step):
    collapsed (``"self attention"`` finds ``Self-Attention``);
 3. the key without any spaces (``"selfattention"``, ``"multi head"``);
 4. the key without any punctuation either (``"gamma"`` finds ``Gamma?``,
-   ``"rope alibi"`` finds ``RoPE / ALiBi``).
+   ``"rope alibi"`` finds ``RoPE / ALiBi``);
+5. that without accents (``"cafe"`` finds ``Café``, ``"naive bayes"`` finds ``Naïve Bayes``).
 
 A step that matches several different concepts is ambiguous and raises, listing them.
 No match raises :class:`~conceptmap.errors.UnknownConceptError` with up to five
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conceptmap.errors import UnknownConceptError
-from conceptmap.labels import display_label
+from conceptmap.labels import display_label, strip_accents
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -96,6 +97,7 @@ def resolve_concept(cmap: ConceptMap, name: str) -> str:
         lambda s: s,
         lambda s: s.replace(" ", ""),
         lambda s: _PUNCT_RE.sub("", s),
+        lambda s: _PUNCT_RE.sub("", strip_accents(s)),
     ):
         want = transform(key)
         if not want:

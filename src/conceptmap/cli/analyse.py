@@ -31,7 +31,7 @@ from conceptmap.cli._common import (
     load_map,
     read_text,
 )
-from conceptmap.labels import display_label
+from conceptmap.labels import display_label, display_width, fit
 from conceptmap.model import ConceptMap
 
 __all__ = [
@@ -172,17 +172,17 @@ def centrality_cmd(
     if fmt == "json":
         _emit_json_top(result, "concepts", len(rows))
         return
-    width = max((len(shown(c.label).replace("\n", " ")) for c in rows), default=7)
+    width = max((display_width(shown(c.label).replace("\n", " ")) for c in rows), default=7)
     width = min(max(width, 7), 40)
     click.echo(
         f"{'rank':>4}  {'concept':<{width}}  {'deg':>3} {'in':>3} {'out':>3}  "
         f"{'between':>7}  {'pagerank':>8}  {'close':>6}  {'eigen':>6}  tier"
     )
     for i, c in enumerate(rows, 1):
-        label = shown(c.label).replace("\n", " ")[:width]
+        label = fit(shown(c.label).replace("\n", " "), width)
         eig = "-" if c.eigenvector is None else f"{c.eigenvector:.4f}"
         click.echo(
-            f"{i:>4}  {label:<{width}}  {c.degree:>3} {c.in_degree:>3} {c.out_degree:>3}  "
+            f"{i:>4}  {label}  {c.degree:>3} {c.in_degree:>3} {c.out_degree:>3}  "
             f"{c.betweenness:>7.4f}  {c.pagerank:>8.4f}  {c.closeness:>6.4f}  {eig:>6}  {c.tier}"
         )
     how = "exact" if result.exact else f"sampled (k={result.k}, seed={result.seed})"

@@ -16,7 +16,7 @@ from conceptmap.cli._common import (
     load_document,
     load_map,
 )
-from conceptmap.labels import display_label
+from conceptmap.labels import display_label, display_width, fit
 from conceptmap.model import ConceptMap
 
 
@@ -136,10 +136,10 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
         lines.append(f"  density:        {st.density:.4f}")
         if st.degrees:
             lines.append("  most connected:")
-            width = max(len(display_label(d.label)) for d in st.degrees)
+            width = max(display_width(display_label(d.label)) for d in st.degrees)
             for d in st.degrees:
                 lines.append(
-                    f"    {display_label(d.label):<{width}}  {d.degree:>4}  "
+                    f"    {fit(display_label(d.label), width)}  {d.degree:>4}  "
                     f"(in {d.in_degree}, out {d.out_degree})"
                 )
         chunks.append("\n".join(lines))

@@ -4,7 +4,7 @@ Documents say "Multi-Head" for ``MULTIHEAD[Multi-Head Attention]``, "Layer Norm"
 "Layer Normalization", "FFN" for "Feed-Forward Network" and "RoPE" for "RoPE / ALiBi".
 :class:`NameMatcher` tries, in order, and stops at the first step that finds anything:
 
-1. the label or id, ignoring case, spaces, hyphens and punctuation;
+1. the label or id, ignoring case, accents, spaces, hyphens and punctuation;
 2. one alternative of a label written ``A / B``;
 3. the name without a parenthetical (``Encoder-Only (BERT)``);
 4. an acronym of the label (``FFN``, ``MLM`` for "Masked LM");
@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from conceptmap.labels import display_label
+from conceptmap.labels import display_label, strip_accents
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -76,9 +76,11 @@ def norm(text: str) -> str:
 
     >>> norm("Self-Attention"), norm("self attention"), norm("CO<sub>2</sub>"), norm("CO₂")
     ('selfattention', 'selfattention', 'co2', 'co2')
+    >>> norm("Naïve Bayes") == norm("Naive Bayes")
+    True
     """
-    # inline HTML read as text (CO<sub>2</sub> -> CO₂), then NFKC (CO₂ -> CO2)
-    text = unicodedata.normalize("NFKC", display_label(_MARKUP_RE.sub("", text)))
+    # inline HTML read as text (CO<sub>2</sub> -> CO₂), then NFKC (CO₂ -> CO2), no accents
+    text = strip_accents(unicodedata.normalize("NFKC", display_label(_MARKUP_RE.sub("", text))))
     return "".join(words(text))
 
 
