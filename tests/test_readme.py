@@ -72,3 +72,19 @@ def test_tour_output_is_what_the_command_prints(command, expected, monkeypatch):
     result = CliRunner().invoke(cli, args)
     printed = result.stdout.splitlines()
     assert _matches(expected, printed), "\n".join(["README:", *expected, "printed:", *printed])
+
+
+def test_library_examples_run(monkeypatch):
+    """The README's ```pycon blocks are doctests: the library section stays true."""
+    import doctest
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, re.S)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for i, block in enumerate(blocks):
+        test = parser.get_doctest(block, {}, f"README pycon block {i + 1}", "README.md", 0)
+        runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
