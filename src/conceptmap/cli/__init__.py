@@ -25,6 +25,7 @@ LAZY_COMMANDS = {
     "prereqs": "analyse",
     "order": "analyse",
     "quality": "analyse",
+    "compare": "analyse",
     "validate": "validate",
     "export": "export",
     "report": "report",

@@ -1,4 +1,4 @@
-"""Analysis commands: centrality, clusters, bridges, path, prereqs, order, quality."""
+"""Analysis commands: centrality, clusters, bridges, path, prereqs, order, quality, compare."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from conceptmap.analysis import (
 )
 from conceptmap.analysis.centrality import MEASURES
 from conceptmap.analysis.clusters import METHODS
+from conceptmap.analysis.compare import compare_maps
 from conceptmap.analysis.relations import RelationVocabulary
 from conceptmap.analysis.results import Assumption, CycleFinding, RelationRef
 from conceptmap.cli import cli
@@ -38,6 +39,7 @@ __all__ = [
     "bridges_cmd",
     "centrality_cmd",
     "clusters_cmd",
+    "compare_cmd",
     "order_cmd",
     "path_cmd",
     "prereqs_cmd",
@@ -455,3 +457,99 @@ def quality_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     for p in phrases:
         mark = "  (overused)" if p.phrase in q.overused else ""
         click.echo(f"  {p.count:>3}  {p.phrase}{mark}")
+
+
+def _percent(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+@cli.command("compare")
+@file_argument
+@click.argument("reference", type=click.Path())
+@block_option
+@click.option(
+    "--reference-block",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Which flowchart block of REFERENCE (0-based; default: the first).",
+)
+@format_option("text", "json")
+@top_option
+@handle_errors
+def compare_cmd(
+    file: str,
+    reference: str,
+    block: int | None,
+    reference_block: int | None,
+    fmt: str,
+    top: int | None,
+) -> None:
+    """Compare a map with a reference map: shared, missing and extra concepts and propositions.
+
+    A teacher's criterion map against a student's, or a trusted map against a generated
+    one. Concepts pair by name (forgiving case, spaces, accents, plurals, acronyms, unique
+    prefixes; fuzzy pairs are listed to check); a relationship matches when the reference
+    links the same concepts the same way round with the same phrase. --top N lists at most
+    N items per section.
+
+    \b
+    Example:
+        conceptmap compare student.md maps/transformers.md
+    """
+    cmap = load_map(file, block)
+    ref = load_map(reference, reference_block)
+    r = compare_maps(cmap, ref)
+    if fmt == "json":
+        emit_json(_dump(r))
+        return
+
+    def section(title: str, items: list[str]) -> None:
+        if not items:
+            return
+        shown_items = items[:top] if top else items
+        click.echo(f"{title} ({len(items)}):")
+        for item in shown_items:
+            click.echo(f"  {item}")
+        if len(shown_items) < len(items):
+            click.echo(f"  ... and {len(items) - len(shown_items)} more")
+
+    click.echo(f"{file} compared with {reference} (the reference)")
+    click.echo(
+        f"concepts:       {len(r.shared)} of {r.reference_concepts} reference concepts "
+        f"({_percent(r.concept_recall)}); {len(r.extra)} of the map's {r.map_concepts} "
+        "not in the reference"
+    )
+    click.echo(
+        f"propositions:   {len(r.matched)} of {r.reference_relationships} reference "
+        f"relationships stated ({_percent(r.proposition_recall)}); "
+        f"{len(r.phrase_differs)} linked with another phrase, {len(r.reversed)} the other "
+        f"way round, {len(r.extra_relationships)} of the map's {r.map_relationships} extra"
+    )
+    click.echo(
+        f"scores:         concept recall {r.concept_recall:.2f}, precision "
+        f"{r.concept_precision:.2f}; proposition recall {r.proposition_recall:.2f}, "
+        f"precision {r.proposition_precision:.2f}; link recall {r.link_recall:.2f}"
+    )
+    fuzzy = [p for p in r.shared if p.how != "same name"]
+    section(
+        "paired loosely, check these",
+        [f"{shown(p.label)} = {shown(p.reference_label)} ({p.how})" for p in fuzzy],
+    )
+    section("missing concepts", [shown(c.label) for c in r.missing])
+    section("extra concepts", [shown(c.label) for c in r.extra])
+    section(
+        "linked with another phrase",
+        [
+            f"{_rel(p.relationship, cmap)}  (reference: {_rel(p.reference, ref)})"
+            for p in r.phrase_differs
+        ],
+    )
+    section(
+        "the other way round",
+        [
+            f"{_rel(p.relationship, cmap)}  (reference: {_rel(p.reference, ref)})"
+            for p in r.reversed
+        ],
+    )
+    section("missing relationships", [_rel(x, ref) for x in r.missing_relationships])
+    section("extra relationships", [_rel(x, cmap) for x in r.extra_relationships])
