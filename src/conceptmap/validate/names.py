@@ -24,10 +24,11 @@ A step that finds several concepts is ambiguous: nothing is guessed.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from conceptmap.labels import display_label, strip_accents
@@ -145,48 +146,93 @@ class NameMatcher:
         return self._cache[key]
 
     # -- steps -------------------------------------------------------------------------
-    def _find(self, test: Callable[[str, str], bool]) -> list[str]:
-        return [cid for cid, label in self._labels.items() if test(cid, label)]
-
     def _exact(self, n: str) -> list[str]:
         return list(self._by_label.get(n) or self._by_id.get(n) or [])
 
-    def _alternative(self, n: str) -> list[str]:
-        def test(cid: str, lab: str) -> bool:
+    # The loose steps look names up in indexes built once per map (on first use), so
+    # resolving stays cheap on big maps (a scan per name made comparing two 1,000-concept
+    # maps take 26 s).
+    @cached_property
+    def _alternatives(self) -> dict[str, list[str]]:
+        """norm(one alternative of a label ``A / B``, ``A or B``, ``A (B)``) -> ids."""
+        index: dict[str, list[str]] = {}
+        for cid, lab in self._labels.items():
             parts = [p for p in re.split(r"\s*/\s*|\s+or\s+", lab) if p]
             parts += [m[1:-1] for m in re.findall(r"\([^()]*\)", lab)]
             parts.append(_PAREN_RE.sub("", lab))
-            return len(parts) > 1 and any(norm(p) == n for p in parts)
+            if len(parts) > 1:
+                for key in {norm(p) for p in parts}:
+                    index.setdefault(key, []).append(cid)
+        return index
 
-        return self._find(test)
+    @cached_property
+    def _acronym_index(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for cid, lab in self._labels.items():
+            for a in _acronyms(lab):
+                index.setdefault(a, []).append(cid)
+        return index
+
+    @cached_property
+    def _words(self) -> dict[str, list[str]]:
+        return {cid: words(lab) for cid, lab in self._labels.items()}
+
+    @cached_property
+    def _heads(self) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
+        """For the first i words of a label (i = 0, 1, ...): its word i + 1 for every such
+        label, sorted, and the concept ids in the same order."""
+        groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        for cid, lw in self._words.items():
+            for i, w in enumerate(lw):
+                groups.setdefault(tuple(lw[:i]), []).append((w, cid))
+        out = {}
+        for head, pairs in groups.items():
+            pairs.sort()
+            out[head] = ([w for w, _ in pairs], [cid for _, cid in pairs])
+        return out
+
+    def _alternative(self, n: str) -> list[str]:
+        return list(self._alternatives.get(n, ()))
 
     def _acronym(self, n: str) -> list[str]:
-        return self._find(lambda cid, lab: n in _acronyms(lab))
+        return list(self._acronym_index.get(n, ()))
 
     def _plural(self, n: str) -> list[str]:
-        def test(cid: str, lab: str) -> bool:
-            key = norm(lab)
-            return n + "s" == key or key + "s" == n or n + "es" == key or key + "es" == n
-
-        return self._find(test)
+        """Labels that are *n* plus ``s``/``es``, or *n* less them."""
+        keys = [n + "s", n + "es"]
+        if n.endswith("s"):
+            keys.append(n[:-1])
+        if n.endswith("es"):
+            keys.append(n[:-2])
+        return list(dict.fromkeys(cid for k in keys for cid in self._by_label.get(k, ())))
 
     def _prefix(self, ws: list[str]) -> list[str]:
+        """Labels whose words start with *ws*, the last one possibly cut short."""
         if not ws or len("".join(ws)) < 3:
             return []
+        last = ws[-1]
+        silent_e = len(last) >= 4 and last.endswith("e")
 
-        def test(cid: str, lab: str) -> bool:
-            lw = words(lab)
-            if len(ws) > len(lw):
+        def test(lw: list[str]) -> bool:
+            if len(ws) > len(lw) or ws[:-1] != lw[: len(ws) - 1]:
                 return False
-            if ws[:-1] != lw[: len(ws) - 1]:
-                return False
-            last, target = ws[-1], lw[len(ws) - 1]
+            target = lw[len(ws) - 1]
             # "Fine-tune" names "Fine-tuning": a final silent e may drop before a suffix.
-            return target.startswith(last) or (
-                len(last) >= 4 and last.endswith("e") and target.startswith(last[:-1])
-            )
+            return target.startswith(last) or (silent_e and target.startswith(last[:-1]))
 
-        return self._find(test)
+        # Candidates: labels starting with the same words, then a word starting with *last*.
+        entry = self._heads.get(tuple(ws[:-1]))
+        if entry is None:
+            return []
+        keys, ids = entry
+        start = last[:-1] if silent_e else last
+        found = []
+        for i in range(bisect.bisect_left(keys, start), len(keys)):
+            if not keys[i].startswith(start):
+                break
+            if test(self._words[ids[i]]):
+                found.append(ids[i])
+        return found
 
     def _steps(self, text: str) -> tuple[list[str], str]:
         n = norm(text)
