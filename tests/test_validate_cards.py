@@ -147,3 +147,41 @@ def test_documents_without_card_headings_are_not_judged():
 def test_a_heading_topic_word_is_not_a_level():
     claims = extract_claims("## Medium Cards\n\n### Card 1: Hard attention\n", path="c.md")
     assert [c.extra for c in claims if c.kind == "card"] == [("medium", "Medium")]
+
+
+# -- decks with no map to check them against -------------------------------------------------
+def _validate(*args: str):
+    from click.testing import CliRunner
+
+    from conceptmap.cli import cli
+
+    return CliRunner().invoke(cli, ["validate", *args])
+
+
+def test_a_deck_without_a_map_is_checked_against_itself(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    deck = _deck(total=4).replace("**Concept Map:** map.md\n", "")
+    Path("deck.md").write_text(deck, encoding="utf-8")
+    Path("notes.md").write_text("# Notes\n\nNo cards, no map.\n", encoding="utf-8")
+    r = _validate(".")
+    assert r.exit_code == 1
+    assert r.output.splitlines() == [
+        "deck.md:3:18: error[CM801 total-cards]: the document has 3 cards, not 4 "
+        "(declared 4, actual 3)",
+        "1 error, 0 warnings, 0 info in 2 files (1 fixable with --fix)",
+    ]
+    # Named explicitly, the deck is checked too (a plain note named so is still an error).
+    assert _validate("deck.md").exit_code == 1
+    assert _validate("notes.md").exit_code == 2
+    assert _validate("deck.md", "--fix").exit_code == 0
+    assert Path("deck.md").read_text(encoding="utf-8") == deck.replace(
+        "**Total Cards:** 4", "**Total Cards:** 3"
+    )
+
+
+def test_a_deck_whose_map_is_missing_still_gets_its_own_counts_checked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("deck.md").write_text(_deck(of=5).replace("map.md", "gone.md"), encoding="utf-8")
+    out = _validate(".").output
+    assert "deck.md:3:18: warning[CM205 map-not-found]" in out
+    assert "deck.md:9:15: error[CM802 card-heading-total]" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ from conceptmap.validate import (
     ValidateConfig,
     ValidationResult,
     fix_document,
+    is_card_deck,
     load_config,
+    validate_cards,
     validate_document,
 )
 from conceptmap.validate.config import rule_selected
@@ -195,6 +198,7 @@ def validate(
     siblings: dict[Path, list[Path]] = {}
     docs: dict[Path, _File] = {}
     extra: list[Finding] = []
+    decks: list[Path] = []  # card decks with no map to check them against
 
     def load_map(p: Path) -> bool:
         if p in maps:
@@ -246,7 +250,9 @@ def validate(
             except MapSyntaxError as exc:
                 problems.append(str(exc))
             except InputError as exc:
-                if p in explicit:
+                if is_card_deck(f.norm, path=f.path):
+                    decks.append(p)  # no map, but a deck's counts can still be checked
+                elif p in explicit:
                     problems.append(str(exc))
         for p, ref in refs:
             target = _resolve_ref(ref, p, maps)
@@ -280,6 +286,8 @@ def validate(
                     )
                 )
                 continue
+            if is_card_deck(f.norm, path=f.path):
+                decks.append(p)
             extra.append(
                 Finding(
                     rule="map-not-found",
@@ -296,22 +304,35 @@ def validate(
                 )
             )
 
-    results: list[tuple[Path, ValidationResult]] = []
     sources: dict[Path, list[tuple[str, str]]] = {}
-    for mp in sorted(maps, key=lambda m: natural_key(str(m))):
-        f, doc = maps[mp]
+
+    def check_map(mp: Path) -> ValidationResult:
+        """Validate map *mp* and its siblings as they are now in ``docs``."""
+        doc = (
+            maps[mp][1]
+            if docs[mp] is maps[mp][0]
+            else parse_document(docs[mp].text, path=docs[mp].path)
+        )
         sib = [(docs[s].path, docs[s].norm) for s in sorted(siblings.get(mp, []))]
-        sources[mp] = [(n.path, n.norm) for n in _source_notes(mp, f.norm, docs)]
-        result = validate_document(
+        return validate_document(
             doc, siblings=sib, relations=vocabulary, config=config, sources=sources[mp]
         )
-        results.append((mp, result))
+
+    def check_deck(p: Path) -> ValidationResult:
+        return validate_cards(docs[p].norm, path=docs[p].path, config=config)
+
+    results: list[tuple[Path, ValidationResult, Callable[[Path], ValidationResult]]] = []
+    for mp in sorted(maps, key=lambda m: natural_key(str(m))):
+        sources[mp] = [(n.path, n.norm) for n in _source_notes(mp, maps[mp][0].norm, docs)]
+        results.append((mp, check_map(mp), check_map))
+    for p in sorted(set(decks), key=lambda d: natural_key(str(d))):
+        results.append((p, check_deck(p), check_deck))
 
     findings = [x for x in extra if rule_selected(config, x.rule, x.code)]
     written: list[str] = []
     diffs: list[str] = []
-    for mp, result in results:
-        own = [mp, *siblings.get(mp, [])]
+    for mp, result, check in results:
+        own = [mp, *siblings.get(mp, [])] if mp in maps else [mp]
         changed = False
         for p in own:
             f = docs[p]
@@ -335,12 +356,7 @@ def validate(
                 written.append(f.path)
                 docs[p] = _File(f.path, f.encode(new), new)
         if fix and changed and not diff:
-            # Validate again what was written: what is left is what we report.
-            doc = parse_document(docs[mp].text, path=docs[mp].path)
-            sib = [(docs[s].path, docs[s].norm) for s in sorted(siblings.get(mp, []))]
-            result = validate_document(
-                doc, siblings=sib, relations=vocabulary, config=config, sources=sources[mp]
-            )
+            result = check(mp)  # validate again what was written: what is left is reported
         findings.extend(result.findings)
     findings = sorted(set(findings), key=Finding.sort_key)
     checked = len(docs)

@@ -40,11 +40,16 @@ __all__ = [
     "document_claims",
     "extract_claims",
     "fix_document",
+    "is_card_deck",
     "load_config",
     "rule_by_name",
     "text_pair",
+    "validate_cards",
     "validate_document",
 ]
+
+#: The rules that need no diagram: what a card deck says about itself (CM8xx).
+CARD_RULES = tuple(r for r in RULES if r.code.startswith("CM8"))
 
 
 class _TextLike(Protocol):
@@ -152,3 +157,37 @@ def validate_document(
         if rule_selected(config, rule.name, rule.code):
             findings.extend(rule.run(ctx))
     return ValidationResult.from_findings(findings, path=doc.path, paths=list(texts))
+
+
+def is_card_deck(text: str, *, path: str = "<string>") -> bool:
+    """Whether the Markdown *text* has card headings (``### Card 1 of 5 | Easy``).
+
+    >>> is_card_deck("## Easy\\n\\n### Card 1 of 1\\nFront\\n"), is_card_deck("# Notes\\n")
+    (True, False)
+    """
+    return any(c.kind == "card" for c in extract_claims(text, path=path))
+
+
+def validate_cards(
+    text: str, *, path: str = "<string>", config: ValidateConfig | None = None
+) -> ValidationResult:
+    """The card-deck rules alone (CM8xx), for a deck with no map to check it against.
+
+    What a deck says about itself (``**Total Cards:**``, ``Card 2 of 5``, the distribution
+    of levels, the cards its tables name) needs no diagram; its claims about a map are
+    left unchecked.
+
+    >>> r = validate_cards("**Total Cards:** 2\\n\\n### Card 1 of 1\\nFront\\n", path="d.md")
+    >>> [(f.code, f.declared, f.actual) for f in r.findings]
+    [('CM801', '2', '1')]
+    """
+    from conceptmap.model import ConceptMap
+
+    ctx = Context(
+        cmap=ConceptMap(), path=path, claims=extract_claims(text, path=path), texts={path: text}
+    )
+    findings: list[Finding] = []
+    for rule in CARD_RULES:
+        if rule_selected(config, rule.name, rule.code):
+            findings.extend(rule.run(ctx))
+    return ValidationResult.from_findings(findings, path=path, paths=[path])
