@@ -42,6 +42,8 @@ from conceptmap.validate.config import rule_selected
 from conceptmap.validate.findings import SEVERITIES, Finding, summarise
 from conceptmap.validate.rules import RULES
 
+_RULE = {r.name: r for r in RULES}
+
 __all__ = ["validate"]
 
 
@@ -268,39 +270,31 @@ def validate(
             if same is not None:
                 target, note = same
                 siblings.setdefault(target, []).append(p)
+                shown_map = maps[target][0].path
                 extra.append(
-                    Finding(
-                        rule="map-matched-by-source",
-                        code="CM206",
-                        severity="info",
+                    _RULE["map-matched-by-source"].at(
+                        None,
+                        f"the concept map {ref!r} was not found; checked against {shown_map}, "
+                        f"the one map made from the same notes ({note})",
+                        actual=shown_map,
+                        declared=ref,
                         path=f.path,
                         line=line,
                         column=col,
-                        declared=ref,
-                        actual=maps[target][0].path,
-                        message=(
-                            f"the concept map {ref!r} was not found; checked against "
-                            f"{maps[target][0].path}, the one map made from the same notes "
-                            f"({note})"
-                        ),
                     )
                 )
                 continue
             if is_card_deck(f.norm, path=f.path):
                 decks.append(p)
             extra.append(
-                Finding(
-                    rule="map-not-found",
-                    code="CM205",
-                    severity="warning",
+                _RULE["map-not-found"].at(
+                    None,
+                    f"the concept map {ref!r} was not found (relative to this file or by name "
+                    "among the files checked); its claims were not checked",
+                    declared=ref,
                     path=f.path,
                     line=line,
                     column=col,
-                    declared=ref,
-                    message=(
-                        f"the concept map {ref!r} was not found (relative to this file or by "
-                        "name among the files checked); its claims were not checked"
-                    ),
                 )
             )
 

@@ -1006,30 +1006,26 @@ def _prereq_cycle(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 
 # -- CM8xx: study material (what a card deck says about itself) -----------------------------
-def _total_cards(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    for c in ctx.by_kind("total-cards"):
+def _card_count(rule: Rule, ctx: Context, kind: str, where: str = "") -> Iterator[Finding]:
+    """A declared number of cards (*kind* claims) against the document's card headings."""
+    for c in ctx.by_kind(kind):
         n = len(ctx.cards.get(c.path, ()))
         if n and c.number != n:
             yield rule.at(
                 c,
-                f"the document has {_plural(n, 'card')}, not {c.number}",
+                f"the document has {_plural(n, 'card')}, not {c.number}{where}",
                 declared=c.number,
                 actual=n,
                 replacement=str(n),
             )
+
+
+def _total_cards(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    return _card_count(rule, ctx, "total-cards")
 
 
 def _card_of(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    for c in ctx.by_kind("card-of"):
-        n = len(ctx.cards.get(c.path, ()))
-        if n and c.number != n:
-            yield rule.at(
-                c,
-                f"the document has {_plural(n, 'card')}, not {c.number} (card heading)",
-                declared=c.number,
-                actual=n,
-                replacement=str(n),
-            )
+    return _card_count(rule, ctx, "card-of", " (card heading)")
 
 
 def _card_numbering(rule: Rule, ctx: Context) -> Iterator[Finding]:
