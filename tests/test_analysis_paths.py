@@ -410,3 +410,56 @@ def test_prereqs_and_cycles_match_networkx_on_random_maps():
         assert ours == sorted(
             sorted(c) for c in nx.strongly_connected_components(g.subgraph(nodes))
         )
+
+
+def test_prerequisites_leave_out_what_the_learner_knows():
+    from conceptmap import parse_map
+    from conceptmap.analysis import prerequisites
+
+    # T needs A and B; A needs X; B needs Y; X needs Z.  Z -> X -> A -> T, Y -> B -> T
+    cmap = parse_map(
+        "flowchart LR\n  T -->|requires| A\n  T -->|requires| B\n  A -->|requires| X\n"
+        "  B -->|requires| Y\n  X -->|requires| Z\n",
+        path="k.mmd",
+    )
+    full = prerequisites(cmap, "T")
+    assert {s.id for s in full.steps} == {"A", "B", "X", "Y", "Z"} and full.left_out == 0
+    r = prerequisites(cmap, "T", known=["X"])
+    assert [(s.id, s.depth) for s in r.steps] == [("Y", 2), ("A", 1), ("B", 1)]
+    assert r.left_out == 2 and r.known == ("X",) and not r.target_known  # X and Z
+    r = prerequisites(cmap, "T", known=["A", "B"])
+    assert r.steps == () and r.left_out == 5 and not r.target_known
+    r = prerequisites(cmap, "X", known=["A"])
+    assert r.steps == () and r.target_known  # X comes before A
+
+
+def test_prereqs_known_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from conceptmap.cli import cli
+
+    f = tmp_path / "k.mmd"
+    f.write_text(
+        "flowchart LR\n  T[Target] -->|requires| A[Alpha]\n  A -->|requires| X[Xi]\n"
+        "  T -->|requires| B[Beta]\n",
+        encoding="utf-8",
+    )
+    run = CliRunner().invoke
+    r = run(cli, ["prereqs", str(f), "target", "--known", "xi"])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "before Target (knowing Xi), learn:",
+        "  1. Alpha (depth 1) via Target --requires--> Alpha",
+        "  2. Beta (depth 1) via Target --requires--> Beta",
+        "(1 prerequisite left out: what you know, and what comes before it)",
+    ]
+    r = run(cli, ["prereqs", str(f), "xi", "--known", "alpha"])
+    assert r.output == "Xi comes before what you know (knowing Alpha): nothing to learn for it\n"
+    r = run(cli, ["prereqs", str(f), "target", "--known", "alpha", "--known", "beta"])
+    assert r.output.startswith("nothing left to learn before Target (knowing Alpha, Beta): its 3")
+    r = run(cli, ["prereqs", str(f), "target", "--known", "gamma"])
+    assert r.exit_code == 2 and "no concept named 'gamma'" in r.output
+    data = __import__("json").loads(
+        run(cli, ["prereqs", str(f), "target", "--known", "xi", "--format", "json"]).output
+    )
+    assert data["known"] == ["X"] and data["left_out"] == 1 and data["target_known"] is False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
+from collections.abc import Iterable
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -473,13 +474,21 @@ def _kahn(
 
 @gc_paused
 def prerequisites(
-    cmap: ConceptMap, target: str, *, relations: RelationVocabulary | None = None
+    cmap: ConceptMap,
+    target: str,
+    *,
+    relations: RelationVocabulary | None = None,
+    known: Iterable[str] = (),
 ) -> PrereqResult:
     """Everything to learn before *target*, in a valid order, with depth.
 
     ``depth`` is the number of learning edges from the concept to *target* along the
     shortest chain (1 = direct prerequisite); each step's ``via`` is the relationship on
     that chain. Cycles are reported in ``cycles``; their members are listed together.
+
+    *known* names concepts (ids) the learner has learned already: they, and everything
+    learned before them, are left out (counted in ``left_out``); what is left is what
+    remains to learn, its depths measured along chains that avoid them.
 
     Examples
     --------
@@ -491,12 +500,20 @@ def prerequisites(
     ... )
     >>> [(s.id, s.depth) for s in prerequisites(cmap, "C").steps]
     [('A', 2), ('B', 1)]
+    >>> r = prerequisites(cmap, "C", known=["B"])
+    >>> r.steps, r.left_out
+    ((), 2)
     """
     g = _Learning(cmap, relations)
+    pred = g.pred
+    known = tuple(dict.fromkeys(known))
+    done: set[str] = set()  # known concepts and what comes before them
+    for k in known:
+        if k not in done:
+            done |= _reach(k, pred)
     depth: dict[str, int] = {target: 0}
     via: dict[str, int] = {}
     queue = deque([target])
-    pred = g.pred
     while queue:
         v = queue.popleft()
         into = pred.get(v, ())
@@ -504,10 +521,11 @@ def prerequisites(
             into = sorted(into, key=_BY_ID_THEN_INDEX)
         dv = depth[v] + 1
         for u, _c, i in into:
-            if u not in depth:
+            if u not in depth and u not in done:
                 depth[u] = dv
                 via[u] = i
                 queue.append(u)
+    left_out = len(_reach(target, pred) - depth.keys()) if done else 0
     nodes = set(depth)
     degree = g.degree
     priority = {v: (-depth[v], -degree(v), v) for v in nodes}
@@ -525,7 +543,13 @@ def prerequisites(
         ),
     )
     return PrereqResult(
-        target=target, steps=tuple(steps), assumptions=g.assumptions(within=nodes), cycles=cycles
+        target=target,
+        steps=tuple(steps),
+        assumptions=g.assumptions(within=nodes),
+        cycles=cycles,
+        known=known,
+        left_out=left_out,
+        target_known=target in done,
     )
 
 

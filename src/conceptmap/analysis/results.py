@@ -266,6 +266,15 @@ class PrereqResult(_Frozen):
     steps: tuple[LearningStep, ...]
     assumptions: tuple[Assumption, ...]
     cycles: tuple[CycleFinding, ...]
+    known: tuple[str, ...] = Field(
+        (), description="Concepts the learner knows already (ids, as given)."
+    )
+    left_out: int = Field(
+        0, description="Prerequisites not listed because a known concept comes after them."
+    )
+    target_known: bool = Field(
+        False, description="The target is known, or comes before a known concept."
+    )
 
 
 class OrderResult(_Frozen):

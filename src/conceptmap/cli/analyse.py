@@ -354,6 +354,12 @@ def path_cmd(
 @format_option("text", "json")
 @relations_option
 @top_option
+@click.option(
+    "--known",
+    multiple=True,
+    metavar="NAME",
+    help="A concept you know already (repeatable): it and what comes before it are left out.",
+)
 @handle_errors
 def prereqs_cmd(
     file: str,
@@ -362,6 +368,7 @@ def prereqs_cmd(
     fmt: str,
     relations_file: str | None,
     top: int | None,
+    known: tuple[str, ...],
 ) -> None:
     """Everything to learn before TARGET, in order, with depth (1 = direct prerequisite).
 
@@ -369,24 +376,48 @@ def prereqs_cmd(
     Example:
         conceptmap prereqs maps/transformers.md BERT
         conceptmap prereqs maps/transformers.md bert --relations my-phrases.toml
+        conceptmap prereqs maps/transformers.md GPT --known "self attention"
     """
     cmap = load_map(file, block)
     t = resolve_concept(cmap, target)
-    r = prerequisites(cmap, t, relations=_vocab(relations_file))
+    knows = [resolve_concept(cmap, k) for k in known]
+    r = prerequisites(cmap, t, relations=_vocab(relations_file), known=knows)
     steps = r.steps[:top] if top else r.steps
     if fmt == "json":
         _emit_json_top(r, "steps", len(steps))
         return
-    if not r.steps:
+    knowing = f" (knowing {', '.join(_name(cmap, k) for k in r.known)})" if r.known else ""
+    if r.target_known:
+        why = (
+            "is one of the concepts you know"
+            if t in r.known
+            else f"comes before what you know{knowing}"
+        )
+        click.echo(f"{_name(cmap, t)} {why}: nothing to learn for it")
+        return
+    if not r.steps and r.left_out:
+        its = (
+            "its prerequisite comes"
+            if r.left_out == 1
+            else f"its {r.left_out:,} prerequisites come"
+        )
+        click.echo(
+            f"nothing left to learn before {_name(cmap, t)}{knowing}: {its} with what you know"
+        )
+    elif not r.steps:
         click.echo(f"{_name(cmap, t)} has no prerequisites in this map")
     else:
-        click.echo(f"before {_name(cmap, t)}, learn:")
+        click.echo(f"before {_name(cmap, t)}{knowing}, learn:")
     if steps:  # one write: tens of thousands of lines on big maps
         click.echo(
             "\n".join(
                 f"{s.position:>3}. {shown(s.label)} (depth {s.depth}) via {_rel(s.via[0], cmap)}"
                 for s in steps
             )
+        )
+    if r.steps and r.left_out:
+        click.echo(
+            f"({_plural(r.left_out, 'prerequisite')} left out: what you know, and what comes before it)"
         )
     _findings(r.assumptions, r.cycles, cmap)
 
@@ -457,6 +488,10 @@ def quality_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     for p in phrases:
         mark = "  (overused)" if p.phrase in q.overused else ""
         click.echo(f"  {p.count:>3}  {p.phrase}{mark}")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _percent(x: float) -> str:
