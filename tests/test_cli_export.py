@@ -143,4 +143,5 @@ def test_every_format_is_offered() -> None:
         "gexf",
         "csv",
         "html",
+        "canvas",
     }

@@ -27,7 +27,7 @@ from conceptmap.model import ConceptMap
 __all__ = ["export_cmd"]
 
 #: Formats written to ``output/<stem>.<ext>`` when no ``-o`` is given (not for a terminal).
-FILE_FORMATS = frozenset({"svg", "png", "html"})
+FILE_FORMATS = frozenset({"svg", "png", "html", "canvas"})
 
 
 def _path_ids(cmap: ConceptMap, start: str, goal: str) -> list[str]:
@@ -67,7 +67,7 @@ def _default_output(file: str, fmt: str) -> Path:
     type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
     help="Output file ('-' for stdout). Default: stdout for text formats, "
-    "output/<name>.<ext> for svg, png and html.",
+    "output/<name>.<ext> for svg, png, html and canvas.",
 )
 @block_option
 @click.option(
@@ -89,15 +89,17 @@ def export_cmd(
     """Export a concept map to another format.
 
     Text formats (mermaid, dot, json, graphml, gexf, csv) go to stdout unless -o is
-    given; svg, png and html go to output/<name>.<ext>. svg and png need Graphviz
-    (`apt-get install graphviz`); without it the .dot file is written instead and the
-    exit code is 1.
+    given; svg, png, html and canvas (JSON Canvas, for Obsidian) go to
+    output/<name>.<ext>. svg and png need Graphviz (`apt-get install graphviz`); without
+    it the .dot file is written instead and the exit code is 1 (canvas then lays the
+    concepts out on a grid).
 
     \b
     Example:
         conceptmap export maps/transformers.md --to mermaid
         conceptmap export maps/transformers.md --to svg -o docs/transformers.svg
         conceptmap export maps/transformers.md --to html --path "self attention" BERT
+        conceptmap export maps/transformers.md --to canvas -o notes/transformers.canvas
     """
     cmap = load_map(file, block)
     highlight = _path_ids(cmap, *path_ends) if path_ends else None

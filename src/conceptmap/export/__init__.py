@@ -16,6 +16,7 @@ graphml    :func:`conceptmap.export.data.to_graphml`        str
 gexf       :func:`conceptmap.export.data.to_gexf`           str
 csv        :func:`conceptmap.export.data.to_csv`            str
 html       :func:`conceptmap.export.html.to_html`           str
+canvas     :func:`conceptmap.export.canvas.to_canvas`       str
 =========  ===============================================  ======
 
 ``EXPORTERS[fmt](cmap, highlight_path=...)`` calls any of them with the options they share
@@ -74,6 +75,7 @@ EXTENSIONS: dict[str, str] = {
     "gexf": "gexf",
     "csv": "csv",
     "html": "html",
+    "canvas": "canvas",
 }
 
 #: Every format, in the order the CLI lists them.
@@ -139,6 +141,15 @@ def _html(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any
     return to_html(cmap, highlight_path=highlight_path, positions=layout_positions(cmap))
 
 
+def _canvas(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any) -> str:
+    from conceptmap.export.canvas import GROUP_ROOM, canvas_sizes, to_canvas
+    from conceptmap.export.html import graphviz_positions
+
+    # Room around each subgraph for its group box and title; None (no Graphviz): a grid.
+    positions = graphviz_positions(cmap, sizes=canvas_sizes(cmap), cluster_margin=GROUP_ROOM)
+    return to_canvas(cmap, positions=positions, highlight_path=highlight_path)
+
+
 def _metrics(cmap: ConceptMap) -> dict[str, dict[str, Any]] | None:
     from conceptmap.export.data import concept_metrics
 
@@ -156,6 +167,7 @@ EXPORTERS: dict[str, Callable[..., str | bytes]] = {
     "gexf": _gexf,
     "csv": _csv,
     "html": _html,
+    "canvas": _canvas,
 }
 
 

@@ -341,15 +341,23 @@ def layout_positions(cmap: ConceptMap) -> dict[str, tuple[float, float]] | None:
 
 
 def graphviz_positions(
-    cmap: ConceptMap, *, engine: str | None = None, timeout: float = 120.0
+    cmap: ConceptMap,
+    *,
+    engine: str | None = None,
+    timeout: float = 120.0,
+    sizes: dict[str, tuple[float, float]] | None = None,
+    cluster_margin: float = 18.0,
 ) -> dict[str, tuple[float, float]] | None:
     """Concept positions computed by Graphviz, or ``None`` when it is not installed.
 
     Runs ``dot`` for maps of at most :data:`DOT_MAX_CONCEPTS` concepts and ``sfdp`` above
     (override with *engine*). Subgraphs become clusters (``dot`` keeps them apart). The
     DOT text holds synthetic ids and fixed node sizes only, never user text. Returns
-    pixel coordinates with y pointing down, ready for :func:`to_html`. ``None`` also
-    when Graphviz fails or runs past *timeout* seconds.
+    pixel coordinates of node centres with y pointing down, ready for :func:`to_html`.
+    *sizes* (concept id -> width, height in pixels) replaces the page's node sizes (the
+    canvas export's boxes are bigger); *cluster_margin* is the room (pixels) ``dot``
+    keeps around each subgraph's members. ``None`` also when Graphviz fails or runs past
+    *timeout* seconds.
 
     Examples
     --------
@@ -365,7 +373,7 @@ def graphviz_positions(
     exe = shutil.which(engine)
     if exe is None:
         return None
-    source, names = _layout_dot(cmap, engine)
+    source, names = _layout_dot(cmap, engine, sizes, cluster_margin)
     try:
         proc = subprocess.run(
             [exe, "-Tplain"],
@@ -526,7 +534,12 @@ def _seed_positions(cmap: ConceptMap, implicit: Sequence[str]) -> dict[str, tupl
     return out
 
 
-def _layout_dot(cmap: ConceptMap, engine: str) -> tuple[str, dict[str, str]]:
+def _layout_dot(
+    cmap: ConceptMap,
+    engine: str,
+    sizes: dict[str, tuple[float, float]] | None = None,
+    cluster_margin: float = 18.0,
+) -> tuple[str, dict[str, str]]:
     """DOT text for layout only: synthetic ids, fixed sizes, no user text at all."""
     names = {f"n{i}": c.id for i, c in enumerate(cmap.concepts)}
     nid = {cid: n for n, cid in names.items()}
@@ -543,10 +556,11 @@ def _layout_dot(cmap: ConceptMap, engine: str) -> tuple[str, dict[str, str]]:
         # are left out) and Graphviz packs the components side by side, never overlapping.
         lines.append('  graph [overlap=prism, sep="+6", pack=24, packmode="graph"];')
     lines.append('  node [shape=box, fixedsize=true, label=""];')
-    sizes = {
-        c.id: _box_size(display_label(c.label), _MIN_SIZE + 0.3 * (_MAX_SIZE - _MIN_SIZE))
-        for c in cmap.concepts
-    }
+    if sizes is None:
+        sizes = {
+            c.id: _box_size(display_label(c.label), _MIN_SIZE + 0.3 * (_MAX_SIZE - _MIN_SIZE))
+            for c in cmap.concepts
+        }
 
     def node_line(cid: str, indent: str) -> str:
         w, h = sizes[cid]
@@ -565,7 +579,7 @@ def _layout_dot(cmap: ConceptMap, engine: str) -> tuple[str, dict[str, str]]:
     def emit(sub: str, depth: int) -> None:
         pad = "  " * depth
         lines.append(f"{pad}subgraph cluster_{sub_index[sub]} {{")
-        lines.append(f"{pad}  margin=18;")
+        lines.append(f"{pad}  margin={cluster_margin:g};")
         for cid in members.get(sub, []):
             lines.append(node_line(cid, pad + "  "))
         for child in children.get(sub, []):
