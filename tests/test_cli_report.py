@@ -128,6 +128,8 @@ def test_index_lists_every_map(tmp_path):
     assert "✗ failed" in broken and "unclosed" in broken
     html = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="attention/report.html"' in html and 'href="combined/report.html"' in html
+    board = json.loads((out / "attention" / "map.canvas").read_text(encoding="utf-8"))
+    assert len([n for n in board["nodes"] if n["type"] == "text"]) == 3
 
 
 def test_sibling_document_is_validated_against_its_map(tmp_path):

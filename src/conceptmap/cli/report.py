@@ -49,7 +49,7 @@ __all__ = ["report", "schema"]
 
 CACHE_NAME = ".conceptmap-cache.json"
 COMBINED = "combined"
-FORMATS = ("md", "html", "json", "mermaid", "dot", "svg")
+FORMATS = ("md", "html", "json", "mermaid", "dot", "svg", "canvas")
 #: The file each format writes into a map's folder.
 _FORMAT_FILES = {
     "md": "report.md",
@@ -58,6 +58,7 @@ _FORMAT_FILES = {
     "mermaid": "map.mmd",
     "dot": "map.dot",
     "svg": "map.svg",
+    "canvas": "map.canvas",
 }
 _RESERVED = {COMBINED, "index"}
 
@@ -195,6 +196,12 @@ def _write_outputs(
             note = f"no SVG: {exc}"
     if "svg" in formats and svg is not None:
         write("map.svg", svg)
+    if "canvas" in formats:
+        from conceptmap.export.canvas import laid_out_canvas
+
+        # Graphviz positions where the report draws an SVG too; a grid above (instant).
+        graphviz = len(cmap.concepts) <= SVG_MAX_CONCEPTS
+        write("map.canvas", laid_out_canvas(cmap, graphviz=graphviz))
     if "html" in formats:
         from conceptmap.export.html import layout_positions, to_html
 
@@ -448,8 +455,8 @@ def report(
     """Write a full report for every concept map in PATH (files or folders; default maps/).
 
     For each map, OUT/<map>/ gets report.md, report.html (interactive graph, sortable
-    tables, works offline), report.json (schema: `conceptmap schema`), map.mmd, map.dot and
-    map.svg (with Graphviz). OUT/index.md and index.html list every map; OUT/combined/ holds
+    tables, works offline), report.json (schema: `conceptmap schema`), map.mmd, map.dot,
+    map.svg (with Graphviz) and map.canvas (JSON Canvas, for Obsidian). OUT/index.md and index.html list every map; OUT/combined/ holds
     the combined knowledge graph of all maps and the concepts they share. Documents with a
     `**Concept Map:**` line (flashcards, notes) are validated against that map. Unchanged
     maps are skipped (see OUT/.conceptmap-cache.json) unless --force. The reports of maps

@@ -142,12 +142,9 @@ def _html(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any
 
 
 def _canvas(cmap: ConceptMap, *, highlight_path: list[str] | None = None, **_: Any) -> str:
-    from conceptmap.export.canvas import GROUP_ROOM, canvas_sizes, to_canvas
-    from conceptmap.export.html import graphviz_positions
+    from conceptmap.export.canvas import laid_out_canvas
 
-    # Room around each subgraph for its group box and title; None (no Graphviz): a grid.
-    positions = graphviz_positions(cmap, sizes=canvas_sizes(cmap), cluster_margin=GROUP_ROOM)
-    return to_canvas(cmap, positions=positions, highlight_path=highlight_path)
+    return laid_out_canvas(cmap, highlight_path=highlight_path)
 
 
 def _metrics(cmap: ConceptMap) -> dict[str, dict[str, Any]] | None:

@@ -36,7 +36,7 @@ from typing import Any
 from conceptmap.labels import display_label
 from conceptmap.model import ConceptMap
 
-__all__ = ["GROUP_ROOM", "canvas_sizes", "to_canvas"]
+__all__ = ["GROUP_ROOM", "canvas_sizes", "laid_out_canvas", "to_canvas"]
 
 #: Preset colour of the highlighted path ("4" is green in the JSON Canvas palette).
 PATH_COLOUR = "4"
@@ -224,3 +224,18 @@ def to_canvas(
         edges.append(edge)
     board = {"nodes": [*groups, *nodes], "edges": edges}
     return json.dumps(board, ensure_ascii=False, indent="\t") + "\n"
+
+
+def laid_out_canvas(
+    cmap: ConceptMap, *, highlight_path: Sequence[str] | None = None, graphviz: bool = True
+) -> str:
+    """:func:`to_canvas` with positions from Graphviz (room left for the boxes), or on the
+    grid when *graphviz* is false or Graphviz is not installed."""
+    from conceptmap.export.html import graphviz_positions
+
+    positions = (
+        graphviz_positions(cmap, sizes=canvas_sizes(cmap), cluster_margin=GROUP_ROOM)
+        if graphviz
+        else None
+    )
+    return to_canvas(cmap, positions=positions, highlight_path=highlight_path)
