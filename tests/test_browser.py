@@ -158,6 +158,18 @@ def test_page_in_browser(browser: Any, page_file: Path, tmp_path: Path) -> None:
         faded = page.evaluate("() => cy.nodes('.concept.faded').map(n => n.data('key')).sort()")
         assert faded == ["QKV", "SM", "X1", "X2"]
         assert page.text_content("#details h3") == "Encoder"
+        # the concepts in the details panel are buttons that walk the map to them
+        target = page.text_content("#details button.concept-link")
+        page.click("#details button.concept-link")
+        assert page.text_content("#details h3") == target != "Encoder"
+        walked = page.evaluate(
+            "() => cy.nodes('.concept').filter(n => !n.hasClass('faded'))"
+            ".filter(n => n.data('label') === document.querySelector('#details h3').textContent)"
+            ".length"
+        )
+        assert walked == 1
+        assert page.evaluate("() => document.activeElement.className") == "concept-link"
+        page.evaluate("() => { cy.getElementById('n3').emit('tap'); }")  # back to Encoder
         # moving the focus to another concept changes only the two neighbourhoods: the
         # result is the same as fading everything but the new one
         moved = page.evaluate("""() => {

@@ -218,7 +218,7 @@
     var sub = subgraphTitle(node);
     if (sub) { rows.push(["subgraph", sub]); }
     if (c.group && data.legend.group_kind === "cluster") { rows.push(["cluster", c.group]); }
-    c.metrics.forEach(function (m) { if (m[0] !== "cluster") { rows.push([m[0], formatValue(m[1])]); } });
+    c.metrics.forEach(function (m) { if (m[0] !== "cluster") { rows.push([String(m[0]).replace(/_/g, "-"), formatValue(m[1])]); } });
     return rows;
   }
 
@@ -266,11 +266,31 @@
         var out = e.source().id() === node.id();
         var other = out ? e.target() : e.source();
         var verb = e.data("label") || e.data("kind");
-        // outgoing: "computes → Query"; incoming: "Encoder → uses"
-        ul.appendChild(el("li", null, out ? verb + " → " + other.data("label") : other.data("label") + " → " + verb));
+        // outgoing: "computes → Query"; incoming: "Encoder → uses". The other concept is a
+        // button: clicking it (or Enter on it) walks the map to that concept.
+        var li = el("li");
+        var go = el("button", "concept-link", other.data("label"));
+        go.type = "button";
+        go.title = "Go to " + other.data("label");
+        go.addEventListener("click", function () { walkTo(other); });
+        if (out) {
+          li.appendChild(document.createTextNode(verb + " → "));
+          li.appendChild(go);
+        } else {
+          li.appendChild(go);
+          li.appendChild(document.createTextNode(" → " + verb));
+        }
+        ul.appendChild(li);
       });
       details.appendChild(ul);
     }
+  }
+
+  function walkTo(node) {
+    focus(node);
+    cy.animate({ center: { eles: node } }, { duration: large ? 0 : 250 });
+    var first = details.querySelector("button.concept-link");
+    if (first) { first.focus(); }  // keyboard users keep walking from the new panel
   }
 
   function resetDetails() {
