@@ -463,3 +463,25 @@ def test_prereqs_known_on_the_command_line(tmp_path):
         run(cli, ["prereqs", str(f), "target", "--known", "xi", "--format", "json"]).output
     )
     assert data["known"] == ["X"] and data["left_out"] == 1 and data["target_known"] is False
+
+
+def test_order_leaves_out_what_the_learner_knows(tmp_path):
+    from click.testing import CliRunner
+
+    from conceptmap import parse_map
+    from conceptmap.analysis import learning_order
+    from conceptmap.cli import cli
+
+    text = "flowchart LR\n  T -->|requires| A\n  A -->|requires| X\n  T -->|requires| B\n"
+    cmap = parse_map(text, path="o.mmd")
+    full = learning_order(cmap)
+    r = learning_order(cmap, known=["A"])
+    assert [s.id for s in r.steps] == [s.id for s in full.steps if s.id not in ("A", "X")]
+    assert [s.position for s in r.steps] == [1, 2] and r.left_out == 2
+    assert [s.depth for s in r.steps] == [
+        full.steps[[x.id for x in full.steps].index(s.id)].depth for s in r.steps
+    ]
+    f = tmp_path / "o.mmd"
+    f.write_text(text, encoding="utf-8")
+    out = CliRunner().invoke(cli, ["order", str(f), "--known", "a"]).output
+    assert "(2 concepts left out: A, and what comes before)" in out

@@ -168,7 +168,13 @@ def test_order(seed_file):
     assert lines[-2].startswith("assumption: link phrase 'type' is used both ways round")
     assert lines[-1].startswith("assumption: link phrase 'modern'")
     data = json.loads(run("order", seed_file, "--format", "json").output)
-    assert len(data["steps"]) == 28 and {"steps", "assumptions", "cycles"} == set(data)
+    assert len(data["steps"]) == 28 and {
+        "steps",
+        "assumptions",
+        "cycles",
+        "known",
+        "left_out",
+    } == set(data)
 
 
 def test_assumptions_do_not_bury_the_answer():

@@ -554,11 +554,15 @@ def prerequisites(
 
 
 @gc_paused
-def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = None) -> OrderResult:
+def learning_order(
+    cmap: ConceptMap, *, relations: RelationVocabulary | None = None, known: Iterable[str] = ()
+) -> OrderResult:
     """A learning order for the whole map (its "critical path"), deterministic.
 
     ``depth`` is the concept's level: the longest chain of prerequisites before it (0 for
     a concept with none); ``via`` lists the relationships to its own prerequisites.
+    *known* (ids): concepts learned already; they and everything before them are left out
+    of the steps (counted in ``left_out``); levels stay those of the whole map.
 
     Examples
     --------
@@ -570,8 +574,18 @@ def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = N
     ... )
     >>> [(s.id, s.depth) for s in learning_order(cmap).steps]
     [('B', 0), ('C', 0), ('A', 1)]
+    >>> r = learning_order(cmap, known=["B"])
+    >>> [(s.position, s.id) for s in r.steps], r.left_out
+    ([(1, 'C'), (2, 'A')], 1)
+    >>> learning_order(cmap, known=["A"]).left_out  # B and C come before A
+    3
     """
     g = _Learning(cmap, relations)
+    known = tuple(dict.fromkeys(known))
+    done: set[str] = set()
+    for k in known:
+        if k not in done:
+            done |= _reach(k, g.pred)
     nodes = set(cmap.concept_by_id) | set(g.succ) | set(g.pred)
     degree = {v: g.degree(v) for v in nodes}
     # levels by longest path on the condensation, computed along a first order by id
@@ -584,6 +598,7 @@ def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = N
                 level[w] = max(level[w], level[v] + 1)
     priority = {v: (level[v], -degree[v], v) for v in nodes}
     order, cycles = _kahn(nodes, g, priority)
+    todo = [v for v in order if v not in done]
     steps = trusted_many(
         LearningStep,
         (
@@ -594,7 +609,13 @@ def learning_order(cmap: ConceptMap, *, relations: RelationVocabulary | None = N
                 "depth": level[v],
                 "via": tuple(g.refs(sorted(i for (_u, _c, i) in g.pred.get(v, ())))),
             }
-            for pos, v in enumerate(order, 1)
+            for pos, v in enumerate(todo, 1)
         ),
     )
-    return OrderResult(steps=tuple(steps), assumptions=g.assumptions(), cycles=cycles)
+    return OrderResult(
+        steps=tuple(steps),
+        assumptions=g.assumptions(),
+        cycles=cycles,
+        known=known,
+        left_out=len(order) - len(todo),
+    )

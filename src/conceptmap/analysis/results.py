@@ -283,6 +283,12 @@ class OrderResult(_Frozen):
     steps: tuple[LearningStep, ...]
     assumptions: tuple[Assumption, ...]
     cycles: tuple[CycleFinding, ...]
+    known: tuple[str, ...] = Field(
+        (), description="Concepts the learner knows already (ids, as given)."
+    )
+    left_out: int = Field(
+        0, description="Concepts not listed: the known ones and those learned before them."
+    )
 
 
 # -- quality and stats ----------------------------------------------------------------------

@@ -50,6 +50,12 @@ file_argument = click.argument("file", type=click.Path(dir_okay=False, allow_das
 top_option = click.option(
     "--top", type=click.IntRange(min=1), default=None, help="Show only the first N rows."
 )
+known_option = click.option(
+    "--known",
+    multiple=True,
+    metavar="NAME",
+    help="A concept you know already (repeatable): it and what comes before it are left out.",
+)
 relations_option = click.option(
     "--relations",
     "relations_file",
@@ -354,12 +360,7 @@ def path_cmd(
 @format_option("text", "json")
 @relations_option
 @top_option
-@click.option(
-    "--known",
-    multiple=True,
-    metavar="NAME",
-    help="A concept you know already (repeatable): it and what comes before it are left out.",
-)
+@known_option
 @handle_errors
 def prereqs_cmd(
     file: str,
@@ -428,18 +429,26 @@ def prereqs_cmd(
 @format_option("text", "json")
 @relations_option
 @top_option
+@known_option
 @handle_errors
 def order_cmd(
-    file: str, block: int | None, fmt: str, relations_file: str | None, top: int | None
+    file: str,
+    block: int | None,
+    fmt: str,
+    relations_file: str | None,
+    top: int | None,
+    known: tuple[str, ...],
 ) -> None:
     """A learning order for the whole map (prerequisites first), deterministic.
 
     \b
     Example:
         conceptmap order maps/transformers.md --top 10
+        conceptmap order maps/transformers.md --known encoder --known "pre-training"
     """
     cmap = load_map(file, block)
-    r = learning_order(cmap, relations=_vocab(relations_file))
+    knows = [resolve_concept(cmap, k) for k in known]
+    r = learning_order(cmap, relations=_vocab(relations_file), known=knows)
     steps = r.steps[:top] if top else r.steps
     if fmt == "json":
         _emit_json_top(r, "steps", len(steps))
@@ -451,6 +460,9 @@ def order_cmd(
         lines.append(f"{s.position:>3}. {shown(s.label)} (level {s.depth}){after}")
     if lines:  # one write: tens of thousands of lines on big maps
         click.echo("\n".join(lines))
+    if r.left_out:
+        knowing = ", ".join(_name(cmap, k) for k in r.known)
+        click.echo(f"({_plural(r.left_out, 'concept')} left out: {knowing}, and what comes before)")
     _findings(r.assumptions, r.cycles, cmap)
 
 
