@@ -20,6 +20,7 @@ rewrites the declared values that are wrong.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -47,6 +48,9 @@ __all__ = [
     "validate_cards",
     "validate_document",
 ]
+
+#: A line that may be a card heading (``### Card 2``): the cheap test before parsing.
+_CARD_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+[*_]*(?:flash)?card[ \t]*#?[ \t]*\d", re.I | re.M)
 
 #: The rules that need no diagram: what a card deck says about itself (CM8xx).
 CARD_RULES = tuple(r for r in RULES if r.code.startswith("CM8"))
@@ -165,6 +169,8 @@ def is_card_deck(text: str, *, path: str = "<string>") -> bool:
     >>> is_card_deck("## Easy\\n\\n### Card 1 of 1\\nFront\\n"), is_card_deck("# Notes\\n")
     (True, False)
     """
+    if _CARD_LINE.search(text) is None:  # most notes: no Markdown parse needed
+        return False
     return any(c.kind == "card" for c in extract_claims(text, path=path))
 
 
