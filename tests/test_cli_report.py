@@ -348,3 +348,45 @@ def test_index_lists_numbered_folders_in_natural_order(tmp_path):
     _run(str(maps), "-o", str(out), "-q")
     index = (out / "index.md").read_text(encoding="utf-8")
     assert index.index("Topic 1]") < index.index("Topic 2]") < index.index("Topic 10]")
+
+
+def test_reports_compare_every_map_with_a_reference(tmp_path):
+    """`report --reference`: a teacher's criterion map against each student's map."""
+    students = tmp_path / "students"
+    students.mkdir()
+    (students / "ann.md").write_text(
+        "# Ann\n\n```mermaid\nflowchart LR\n  A[Self Attention] -->|uses| B[Softmax]\n"
+        "  A --> C[Tokens]\n```\n",
+        encoding="utf-8",
+    )
+    (students / "bob.md").write_text(
+        "# Bob\n\n```mermaid\nflowchart LR\n  X[Encoder] -->|uses| Y[Self-Attention]\n```\n",
+        encoding="utf-8",
+    )
+    expert = tmp_path / "expert.mmd"
+    expert.write_text(
+        "flowchart LR\n  SA[Self-Attention] -->|uses| SM[Softmax]\n  ENC[Encoder] -->|uses| SA\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    r = _run(str(students), "-o", str(out), "-q", "--reference", str(expert))
+    assert r.exit_code == 0, r.output
+    ann = json.loads((out / "ann" / "report.json").read_text(encoding="utf-8"))
+    assert ann["comparison"]["reference"].endswith("expert.mmd")
+    assert ann["comparison"]["result"]["concept_recall"] == round(2 / 3, 4)
+    assert ann["comparison"]["result"]["proposition_recall"] == 0.5
+    md = (out / "ann" / "report.md").read_text(encoding="utf-8")
+    assert "## Compared with the reference map" in md
+    assert "**Reference concepts missing here:** Encoder" in md
+    assert "| Encoder | uses | Self-Attention |" in md  # the proposition Ann did not state
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "Reference concepts | Reference propositions" in index
+    ann_row = next(ln for ln in index.splitlines() if "ann/report.md" in ln)
+    assert "| 67% | 50% |" in ann_row
+    html = (out / "bob" / "report.html").read_text(encoding="utf-8")
+    assert "reference propositions" in html
+    # reports made without the reference are rebuilt, not skipped, and lose the section
+    r = _run(str(students), "-o", str(out), "-q")
+    assert "Compared with" not in (out / "ann" / "report.md").read_text(encoding="utf-8")
+    r = _run(str(students), "-o", str(out), "--reference", str(tmp_path / "none.md"))
+    assert r.exit_code == 2 and "--reference" in r.output

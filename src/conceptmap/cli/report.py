@@ -444,6 +444,19 @@ def _discover(
 @click.option("--force", is_flag=True, help="Rebuild every map, even unchanged ones.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no line per map.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of clustering.")
+@click.option(
+    "--reference",
+    "reference_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A reference (criterion) map to compare every map with, e.g. a teacher's.",
+)
+@click.option(
+    "--reference-block",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Which flowchart block of the reference map (0-based; default: the first).",
+)
 def report(
     paths: tuple[str, ...],
     out_dir: str,
@@ -451,12 +464,16 @@ def report(
     force: bool,
     quiet: bool,
     seed: int,
+    reference_file: str | None,
+    reference_block: int | None,
 ) -> None:
     """Write a full report for every concept map in PATH (files or folders; default maps/).
 
     For each map, OUT/<map>/ gets report.md, report.html (interactive graph, sortable
     tables, works offline), report.json (schema: `conceptmap schema`), map.mmd, map.dot,
-    map.svg (with Graphviz) and map.canvas (JSON Canvas, for Obsidian). OUT/index.md and index.html list every map; OUT/combined/ holds
+    map.svg (with Graphviz) and map.canvas (JSON Canvas, for Obsidian). With --reference,
+    each report also compares its map with that reference map (concepts used, propositions
+    stated; `conceptmap compare`), and the index shows both shares. OUT/index.md and index.html list every map; OUT/combined/ holds
     the combined knowledge graph of all maps and the concepts they share. Documents with a
     `**Concept Map:**` line (flashcards, notes) are validated against that map. Unchanged
     maps are skipped (see OUT/.conceptmap-cache.json) unless --force. The reports of maps
@@ -469,6 +486,7 @@ def report(
         conceptmap report                      # maps/ -> output/
         conceptmap report notes/ -o site/
         conceptmap report maps/transformers.md --format md --format json
+        conceptmap report students/ --reference expert-map.md
     """
     if not paths:
         if not Path("maps").is_dir():
@@ -484,7 +502,19 @@ def report(
     plain: list[str] = []
     jobs, failed, scanned, unreadable = _discover(paths, problems, warnings, plain)
 
-    options = {"formats": list(fmts), "seed": seed, "graphviz": svg_ok}
+    reference: tuple[str, ConceptMap] | None = None
+    options: dict[str, Any] = {"formats": list(fmts), "seed": seed, "graphviz": svg_ok}
+    if reference_file is not None:
+        try:
+            ref_in = _read(Path(reference_file))
+            ref_doc = parse_document(ref_in.text, path=ref_in.path, block=reference_block)
+            reference = (ref_in.path, ref_doc.map(reference_block))
+        except ConceptMapError as exc:
+            raise UsageProblem(f"--reference: {exc}") from None
+        except OSError as exc:
+            raise UsageProblem(f"--reference {reference_file}: {exc.strerror or exc}") from None
+        # Reports compared with another reference (or none) are rebuilt, not skipped.
+        options["reference"] = [ref_in.path, _sha(ref_in.raw), reference_block or 0]
     tool = f"conceptmap {__version__}"
     cache_path = out / CACHE_NAME
     out_abs = out.resolve()
@@ -564,6 +594,7 @@ def report(
                 sources=[(p, t) for p, t, _ in job.sources],
                 block=job.block,
                 seed=seed,
+                reference=reference,
             )
             fresh: dict[str, str] = {}
             note = _write_outputs(folder, job.cmap, rep, fmts, svg_ok, fresh)

@@ -36,6 +36,7 @@ from conceptmap.analysis import (
     map_stats,
     quality,
 )
+from conceptmap.analysis.compare import ComparisonResult, compare_maps
 from conceptmap.analysis.results import (
     TIERS,
     BridgeResult,
@@ -60,6 +61,7 @@ from conceptmap.validate.rules import Context
 __all__ = [
     "REPORT_SCHEMA_VERSION",
     "CombinedSection",
+    "ComparisonSection",
     "HeadlineClaim",
     "MapInfo",
     "MapReport",
@@ -200,6 +202,14 @@ class CombinedSection(_Frozen):
     )
 
 
+class ComparisonSection(_Frozen):
+    """The map against a reference (criterion) map: ``report --reference FILE``."""
+
+    reference: str = Field(description="The reference map's file, as given.")
+    reference_title: str | None = Field(None, description="The reference map's title.")
+    result: ComparisonResult
+
+
 class MapReport(_Frozen):
     """Everything conceptmap knows about one concept map (the content of ``report.json``)."""
 
@@ -226,6 +236,9 @@ class MapReport(_Frozen):
     )
     combined: CombinedSection | None = Field(
         None, description="Set only on the report of the combined knowledge graph."
+    )
+    comparison: ComparisonSection | None = Field(
+        None, description="Set when the report was run with a reference map (--reference)."
     )
 
 
@@ -372,6 +385,7 @@ def build_report(
     config: ValidateConfig | None = None,
     combined: CombinedSection | None = None,
     sources: Iterable[Any] = (),
+    reference: tuple[str, ConceptMap] | None = None,
 ) -> MapReport:
     """Run every analyser and the validator on one map and gather the results.
 
@@ -396,6 +410,9 @@ def build_report(
     sources
         The notes the map's ``**Source:**`` line names, when found (``path``/``text``
         objects or pairs): concepts they never mention are reported (CM701).
+    reference
+        ``(path, map)`` of a reference (criterion) map to compare the map with
+        (:func:`~conceptmap.analysis.compare.compare_maps`).
 
     Returns
     -------
@@ -474,4 +491,11 @@ def build_report(
         siblings=sibling_info,
         sources=tuple(p for p, _ in src),
         combined=combined,
+        comparison=None
+        if reference is None
+        else ComparisonSection(
+            reference=reference[0],
+            reference_title=reference[1].title,
+            result=compare_maps(cmap, reference[1]),
+        ),
     )

@@ -258,6 +258,10 @@ def _cards(report: MapReport) -> str:
     else:
         items.append((str(v.stale_claims), "stale claims", v.stale_claims > 0))
         items.append((str(v.errors), "errors", v.errors > 0))
+    if report.comparison is not None:
+        x = report.comparison.result
+        items.append((f"{x.concept_recall * 100:.0f}%", "reference concepts", False))
+        items.append((f"{x.proposition_recall * 100:.0f}%", "reference propositions", False))
     return (
         '<div class="cards">'
         + "".join(

@@ -39,6 +39,12 @@ class IndexEntry(BaseModel):
     warnings: int = 0
     siblings: tuple[str, ...] = Field((), description="Documents validated against it.")
     error: str | None = Field(None, description="Why the map could not be read (failed).")
+    concept_recall: float | None = Field(
+        None, description="Share of the reference map's concepts used (with --reference)."
+    )
+    proposition_recall: float | None = Field(
+        None, description="Share of the reference map's propositions stated (--reference)."
+    )
 
 
 def index_entry(report: MapReport, *, name: str) -> IndexEntry:
@@ -65,16 +71,27 @@ def index_entry(report: MapReport, *, name: str) -> IndexEntry:
         errors=report.validation.errors,
         warnings=report.validation.warnings,
         siblings=tuple(s.path for s in report.siblings),
+        concept_recall=report.comparison.result.concept_recall if report.comparison else None,
+        proposition_recall=(
+            report.comparison.result.proposition_recall if report.comparison else None
+        ),
     )
 
 
-def _rows(entries: Sequence[IndexEntry], link: str) -> list[list[str]]:
+def _recall(x: float | None) -> str:
+    return "–" if x is None else f"{x * 100:.0f}%"
+
+
+def _rows(entries: Sequence[IndexEntry], link: str, compared: bool) -> list[list[str]]:
     rows = []
     for e in entries:
         name = esc(e.title or e.name)
         if e.status == "failed":
             first = (e.error or "could not be read").strip().splitlines()[0]
-            rows.append([name, f"`{e.path}`", "–", "–", "–", "–", "✗ failed", esc(first)])
+            rows.append(
+                [name, f"`{e.path}`", "–", "–", "–", "–", *(["–", "–"] if compared else [])]
+                + ["✗ failed", esc(first)]
+            )
             continue
         central = f"{esc(e.central)} ({e.central_degree})" if e.central else "–"
         status = "✓ no errors" if not e.errors else f"✗ {e.errors} errors"
@@ -86,6 +103,7 @@ def _rows(entries: Sequence[IndexEntry], link: str) -> list[list[str]]:
                 str(e.relationships),
                 central,
                 str(e.stale_claims),
+                *([_recall(e.concept_recall), _recall(e.proposition_recall)] if compared else []),
                 status,
                 ", ".join(esc(s) for s in e.siblings) or "–",
             ]
@@ -131,6 +149,12 @@ def index_markdown(
         "*stale claims* are figures and statements in the document (and its related "
         "documents) that the diagram contradicts."
     )
+    compared = any(e.concept_recall is not None for e in entries)
+    if compared:
+        summary += (
+            " *Reference concepts* and *reference propositions* are the shares of the "
+            "reference map's concepts each map uses and of its propositions it states."
+        )
     out.append(summary)
     out.append(
         table(
@@ -141,10 +165,11 @@ def index_markdown(
                 "Relationships",
                 "Central concept",
                 "Stale claims",
+                *(["Reference concepts", "Reference propositions"] if compared else []),
                 "Check",
                 "Related documents / error",
             ],
-            _rows(entries, link),
+            _rows(entries, link, compared),
             limit=None,
         )
     )

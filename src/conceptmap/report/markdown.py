@@ -15,6 +15,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 
+from conceptmap.analysis.results import RelationRef
 from conceptmap.labels import split_tags
 from conceptmap.report.build import MapReport
 
@@ -603,6 +604,101 @@ def slug(title: str) -> str:
     return s.replace(" ", "-")
 
 
+def _comparison(r: MapReport, n: _Names) -> str:
+    assert r.comparison is not None
+    c, x = r.comparison, r.comparison.result
+    ref_label = {p.reference_id: p.reference_label for p in x.shared}
+    ref_label.update((m.id, m.label) for m in x.missing)
+
+    def prop(ref: RelationRef, labels: dict[str, str]) -> list[str]:
+        phrase = esc(ref.label) if ref.label else f"*({esc(ref.kind)} link)*"
+        return [
+            esc(labels.get(ref.source, ref.source)),
+            phrase,
+            esc(labels.get(ref.target, ref.target)),
+        ]
+
+    def pct(v: float) -> str:
+        return f"{v * 100:.0f}%"
+
+    title = f" ({esc(c.reference_title)})" if c.reference_title else ""
+    out = [
+        f"Compared with the reference map {_code(c.reference)}{title}: which of its concepts "
+        "this map uses, and which of its *propositions* (two concepts joined by a linking "
+        "phrase, the same way round) it states. Concepts pair by name, forgiving case, "
+        "accents, spaces and punctuation, then plurals, acronyms and unique prefixes "
+        "(those pairs are listed, to check).",
+        table(
+            ["Measure", "Value"],
+            [
+                [
+                    "Reference concepts used",
+                    f"{len(x.shared)} of {x.reference_concepts} ({pct(x.concept_recall)})",
+                ],
+                [
+                    "Concepts not in the reference",
+                    f"{len(x.extra)} of {x.map_concepts} ({pct(1 - x.concept_precision)})",
+                ],
+                [
+                    "Reference propositions stated",
+                    f"{len(x.matched)} of {x.reference_relationships} "
+                    f"({pct(x.proposition_recall)})",
+                ],
+                ["Linked with another phrase", str(len(x.phrase_differs))],
+                ["Linked the other way round", str(len(x.reversed))],
+                [
+                    "Propositions not in the reference",
+                    f"{len(x.extra_relationships)} of {x.map_relationships}",
+                ],
+                [
+                    "Scores",
+                    f"concept recall {x.concept_recall:.2f}, precision {x.concept_precision:.2f}; "
+                    f"proposition recall {x.proposition_recall:.2f}, precision "
+                    f"{x.proposition_precision:.2f}; link recall {x.link_recall:.2f}",
+                ],
+            ],
+            limit=None,
+        ),
+    ]
+    loose = [p for p in x.shared if p.how != "same name"]
+    if loose:
+        out.append(
+            "**Paired loosely** (check these): "
+            + "; ".join(f"{esc(p.label)} = {esc(p.reference_label)} ({esc(p.how)})" for p in loose)
+        )
+    if x.missing:
+        out.append("**Reference concepts missing here:** " + join([m.label for m in x.missing]))
+    if x.extra:
+        out.append("**Concepts the reference lacks:** " + join([e.label for e in x.extra]))
+    if x.missing_relationships:
+        out.append("### Reference propositions not stated here")
+        out.append(
+            table(
+                ["From", "Linking phrase", "To"],
+                (prop(m, ref_label) for m in x.missing_relationships),
+            )
+        )
+    if x.phrase_differs or x.reversed:
+        out.append("### Linked, but not as the reference links them")
+        rows = [
+            [" ".join(prop(p.relationship, n.label)), " ".join(prop(p.reference, ref_label)), how]
+            for how, pairs in (
+                ("another phrase", x.phrase_differs),
+                ("the other way round", x.reversed),
+            )
+            for p in pairs
+        ]
+        out.append(table(["This map", "The reference", "Difference"], rows))
+    if x.extra_relationships:
+        out.append("### Propositions the reference lacks")
+        out.append(
+            table(
+                ["From", "Linking phrase", "To"], (prop(e, n.label) for e in x.extra_relationships)
+            )
+        )
+    return "\n\n".join(out)
+
+
 def report_sections(report: MapReport) -> list[tuple[str, str, str]]:
     """The report as ``(anchor, title, markdown body)`` sections, in reading order.
 
@@ -615,6 +711,8 @@ def report_sections(report: MapReport) -> list[tuple[str, str, str]]:
     out.append(("At a glance", _glance(report, n)))
     if report.combined is None:
         out.append(("What the document claims, checked", _claims(report, n)))
+    if report.comparison is not None:
+        out.append(("Compared with the reference map", _comparison(report, n)))
     out += [
         ("Most important concepts", _centrality(report, n)),
         ("Topics: clusters and subgraphs", _clusters(report, n)),
