@@ -51,8 +51,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
 def _text(label: str) -> str:
-    """A label as Markdown text: inline HTML read (CO₂), Markdown characters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", display_label(label))
+    """A label as Markdown text: inline HTML read (CO₂), Markdown characters escaped, line
+    breaks kept (a Markdown hard break).
+
+    >>> _text("Query *Key*\\nValue")
+    'Query \\\\*Key\\\\*  \\nValue'
+    """
+    return "  \n".join(_MD_SPECIAL.sub(r"\\\1", line) for line in display_label(label).split("\n"))
 
 
 def canvas_sizes(cmap: ConceptMap) -> dict[str, tuple[float, float]]:
