@@ -11,6 +11,7 @@ function                  answers
 :func:`learning_order`    in what order to learn the whole map
 :func:`quality`           Novak-Gowin-style structural score, link-phrase statistics
 :func:`map_stats`         counts, components, degrees
+:func:`compare_maps`      what a map shares with a reference map, misses and adds
 ========================  ===========================================================
 """
 
@@ -27,6 +28,7 @@ from conceptmap.analysis.centrality import (
     tier_for,
 )
 from conceptmap.analysis.clusters import clusters
+from conceptmap.analysis.compare import ComparisonResult, compare_maps
 from conceptmap.analysis.names import concept_key, resolve_concept
 from conceptmap.analysis.paths import KIND_COST, learning_order, learning_path, prerequisites
 from conceptmap.analysis.quality import quality
@@ -58,6 +60,7 @@ __all__ = [
     "BridgeResult",
     "CentralityResult",
     "ClusterResult",
+    "ComparisonResult",
     "ConceptCentrality",
     "OrderResult",
     "PathResult",
@@ -68,6 +71,7 @@ __all__ = [
     "bridges",
     "centrality",
     "clusters",
+    "compare_maps",
     "concept_key",
     "default_relations",
     "fast_backend_available",
