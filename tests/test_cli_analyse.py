@@ -251,3 +251,24 @@ def test_text_tables_line_up_with_wide_characters(tmp_path):
     assert len(table) == 4 and any("注意力机制" in r for r in table)
     # every column after the label starts at the same terminal column (the tier ends rows)
     assert len({display_width(r.rsplit(" ", 1)[0]) for r in table}) == 1
+
+
+def test_shell_completion_offers_concepts_of_the_file(seed_file):
+    """TAB after `path FILE`, `prereqs FILE` or `--known` completes concept ids (label as
+    help), matching ids or labels forgivingly; a missing file completes nothing."""
+    from click.shell_completion import ShellComplete
+
+    from conceptmap.cli import load_all_commands
+
+    load_all_commands()
+
+    def complete(args, incomplete):
+        sc = ShellComplete(cli, {}, "conceptmap", "_CONCEPTMAP_COMPLETE")
+        return [(c.value, c.help) for c in sc.get_completions(args, incomplete)]
+
+    assert complete(["path", seed_file], "self att") == [("SELFATTN", "Self-Attention")]
+    assert complete(["path", seed_file, "SELFATTN"], "cont") == [("CONTEXT", "Context Length")]
+    assert ("ENCONLY", "Encoder-Only") in complete(["prereqs", seed_file], "enc")
+    assert complete(["prereqs", seed_file, "gpt", "--known"], "ber") == [("BERT", "BERT")]
+    assert complete(["order", seed_file, "--known"], "pos") == [("POSENC", "Positional Encoding")]
+    assert complete(["path", "no-such-file.md"], "a") == []

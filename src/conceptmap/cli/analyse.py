@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from click.shell_completion import CompletionItem
 
 from conceptmap.analysis import (
     bridges,
@@ -29,6 +30,7 @@ from conceptmap.cli._common import (
     emit_json,
     format_option,
     handle_errors,
+    load_document,
     load_map,
     read_text,
 )
@@ -47,6 +49,31 @@ __all__ = [
 ]
 
 file_argument = click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+
+
+def complete_concepts(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of concept names from the FILE given before them: ids (one word
+    for every shell) whose id or label starts like *incomplete*, the label as help."""
+    from conceptmap.analysis import concept_key
+
+    # While an option's value is completed, click leaves the positionals unparsed in args.
+    file = ctx.params.get("file") or (ctx.args[0] if ctx.args else None)
+    if not file or file == "-":
+        return []
+    try:
+        cmap = load_document(file, ctx.params.get("block")).map(ctx.params.get("block"))
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    want = concept_key(incomplete)
+    return [
+        CompletionItem(c.id, help=shown(c.label))
+        for c in cmap.concepts
+        if concept_key(c.id).startswith(want) or concept_key(c.label).startswith(want)
+    ]
+
+
 top_option = click.option(
     "--top", type=click.IntRange(min=1), default=None, help="Show only the first N rows."
 )
@@ -54,6 +81,7 @@ known_option = click.option(
     "--known",
     multiple=True,
     metavar="NAME",
+    shell_complete=complete_concepts,
     help="A concept you know already (repeatable): it and what comes before it are left out.",
 )
 relations_option = click.option(
@@ -300,8 +328,8 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
 
 @cli.command("path")
 @file_argument
-@click.argument("start")
-@click.argument("goal")
+@click.argument("start", shell_complete=complete_concepts)
+@click.argument("goal", shell_complete=complete_concepts)
 @block_option
 @format_option("text", "json")
 @relations_option
@@ -355,7 +383,7 @@ def path_cmd(
 
 @cli.command("prereqs")
 @file_argument
-@click.argument("target")
+@click.argument("target", shell_complete=complete_concepts)
 @block_option
 @format_option("text", "json")
 @relations_option
