@@ -588,7 +588,7 @@ def compare_cmd(
         if len(shown_items) < len(items):
             click.echo(f"  ... and {len(items) - len(shown_items)} more")
 
-    click.echo(f"{file} compared with {reference} (the reference)")
+    click.echo(f"{cmap.path or file} compared with {ref.path or reference} (the reference)")
     click.echo(
         f"concepts:       {len(r.shared)} of {r.reference_concepts} reference concepts "
         f"({_percent(r.concept_recall)}); {len(r.extra)} of the map's {r.map_concepts} "
