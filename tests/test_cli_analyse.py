@@ -272,3 +272,46 @@ def test_shell_completion_offers_concepts_of_the_file(seed_file):
     assert complete(["prereqs", seed_file, "gpt", "--known"], "ber") == [("BERT", "BERT")]
     assert complete(["order", seed_file, "--known"], "pos") == [("POSENC", "Positional Encoding")]
     assert complete(["path", "no-such-file.md"], "a") == []
+
+
+def test_fast_json_is_byte_for_byte_what_json_dumps_writes(tmp_path):
+    """path/prereqs/order print pydantic's JSON (7x faster on big answers): it must equal
+    json.dumps of the model's dump, as every other command prints, --top included."""
+    import random
+
+    from conceptmap import parse_map
+    from conceptmap.analysis import learning_order, learning_path, prerequisites
+
+    rnd = random.Random(7)
+    tokens = ["-->", "==>", "-.->", "---", "--o"]
+    phrases = ["uses", "extended by", "type of", "ça dépend", "需要", None]
+    lines = ["flowchart LR"]
+    for _ in range(120):
+        a, b = rnd.randrange(40), rnd.randrange(40)
+        tok, ph = rnd.choice(tokens), rnd.choice(phrases)
+        lines.append(f"  N{a}[Été {a}] {tok}{'|' + ph + '|' if ph else ''} N{b}[概念 {b}]")
+    text = "\n".join(lines) + "\n"
+    f = tmp_path / "r.mmd"
+    f.write_text(text, encoding="utf-8")
+    cmap = parse_map(text)
+
+    def slow(model, top=None):
+        data = model.model_dump(mode="json")
+        if top is not None:
+            data["steps"] = data["steps"][:top]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    checked = 0
+    for start, goal in [(0, 39), (5, 17), (39, 0), (3, 3)]:
+        for any_dir in (False, True):
+            args = ["path", str(f), f"N{start}", f"N{goal}", "--format", "json"]
+            out = run(*args, *(["--any-direction"] if any_dir else [])).output
+            want = learning_path(cmap, f"N{start}", f"N{goal}", any_direction=any_dir)
+            assert out == slow(want)
+            checked += bool(want.steps)
+    assert checked >= 3
+    r = prerequisites(cmap, "N0")
+    assert run("prereqs", str(f), "N0", "--format", "json").output == slow(r)
+    assert run("prereqs", str(f), "N0", "--format", "json", "--top", "2").output == slow(r, 2)
+    order = learning_order(cmap)
+    assert run("order", str(f), "--format", "json", "--top", "5").output == slow(order, 5)
