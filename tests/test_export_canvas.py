@@ -125,3 +125,45 @@ def test_cli_writes_a_canvas_file(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     board = json.loads((tmp_path / "output" / "m.canvas").read_text(encoding="utf-8"))
     assert {n["id"] for n in board["nodes"]} >= {"c:A", "c:B", "c:C", "c:D", "g:Outer"}
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+def test_no_overlaps_on_any_conformance_map_with_subgraphs():
+    """Concepts never overlap each other or a group they are not in; groups overlap only
+    by nesting — over every conformance flowchart with subgraphs (nested, empty, linked)."""
+    from conceptmap.errors import ConceptMapError
+    from conceptmap.parse import parse_document
+
+    cases = ROOT.parent / "shared" / "conformance" / "cases"
+    if not cases.is_dir():
+        cases = ROOT / "tests" / "fixtures" / "conformance"
+    checked = 0
+    for f in sorted(cases.glob("*.mmd")):
+        try:
+            cmap = parse_document(f.read_text(encoding="utf-8"), path=f.name).map()
+        except ConceptMapError:
+            continue
+        if not cmap.subgraphs:
+            continue
+        board = _board(export(cmap, "canvas"))
+        parent = {f"g:{s.id}": f"g:{s.parent}" if s.parent else None for s in cmap.subgraphs}
+        member = {f"c:{c.id}": f"g:{c.subgraph}" if c.subgraph else None for c in cmap.concepts}
+
+        def ancestors(g, parent=parent):
+            out = set()
+            while g:
+                out.add(g)
+                g = parent.get(g)
+            return out
+
+        texts = [n for n in board["nodes"] if n["type"] == "text"]
+        groups = [n for n in board["nodes"] if n["type"] == "group"]
+        for i, a in enumerate(texts):
+            assert not any(_overlap(a, b) for b in texts[i + 1 :]), f.name
+            mine = ancestors(member.get(a["id"]))
+            assert not any(g["id"] not in mine and _overlap(a, g) for g in groups), f.name
+        for i, g in enumerate(groups):
+            for h in groups[i + 1 :]:
+                assert not _overlap(g, h) or _inside(g, h) or _inside(h, g), (f.name, g, h)
+        checked += 1
+    assert checked >= 50
