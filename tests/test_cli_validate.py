@@ -288,3 +288,16 @@ def test_statistics_count_findings_per_rule(notes):
     first = data["statistics"][0]
     assert first["count"] == first["error"] + first["warning"] + first["info"] == counts["CM104"]
     assert _run(".", "--statistics", "--format", "github").exit_code == 2
+
+
+def test_min_severity_lists_fewer_findings_and_keeps_summary_and_exit(notes):
+    everything = _run(".").output.splitlines()
+    r = _run(".", "--min-severity", "warning")
+    lines = r.output.splitlines()
+    assert r.exit_code == 1 and lines[-1] == everything[-1]
+    assert not any("] " in ln and ": info[" in ln for ln in lines)
+    assert [ln for ln in everything[:-1] if ": info[" not in ln] == lines[:-1]
+    errors = _run(".", "--min-severity", "error", "--format", "json")
+    data = json.loads(errors.output)
+    assert {f["severity"] for f in data["findings"]} == {"error"}
+    assert data["summary"]["warnings"] > 0  # counted, not listed

@@ -150,6 +150,13 @@ def _statistics_text(rows: list[dict[str, Any]]) -> list[str]:
 @click.option(
     "--statistics", is_flag=True, help="Count the findings of each rule instead of listing them."
 )
+@click.option(
+    "--min-severity",
+    type=click.Choice(SEVERITIES[::-1]),
+    default="info",
+    show_default=True,
+    help="List only findings this severe or more (the summary and exit status are unchanged).",
+)
 def validate(
     paths: tuple[str, ...],
     fmt: str,
@@ -161,6 +168,7 @@ def validate(
     map_file: str | None,
     relations: str | None,
     statistics: bool,
+    min_severity: str,
 ) -> None:
     """Check the statistics and claims of concept-map documents against their diagrams.
 
@@ -354,6 +362,8 @@ def validate(
         findings.extend(result.findings)
     findings = sorted(set(findings), key=Finding.sort_key)
     checked = len(docs)
+    rank = SEVERITIES.index(min_severity)
+    listed = [x for x in findings if SEVERITIES.index(x.severity) <= rank]
 
     for problem in problems:
         click.echo(problem, err=True)
@@ -364,7 +374,7 @@ def validate(
         emit_json(
             {
                 ("statistics" if statistics else "findings"): (
-                    _statistics(findings) if statistics else [x.public() for x in findings]
+                    _statistics(listed) if statistics else [x.public() for x in listed]
                 ),
                 "summary": {
                     "errors": s.errors,
@@ -378,12 +388,10 @@ def validate(
             }
         )
     elif fmt == "github":
-        for x in findings:
+        for x in listed:
             click.echo(_format_github(x))
     else:
-        shown = (
-            _statistics_text(_statistics(findings)) if statistics else map(_format_text, findings)
-        )
+        shown = _statistics_text(_statistics(listed)) if statistics else map(_format_text, listed)
         for text in shown:
             click.echo(text)
         for w in written:
