@@ -92,6 +92,11 @@ def test_pairing_is_one_to_one_and_never_guesses():
     assert [c.label for c in r.extra] == ["Encoders"] and [c.label for c in r.missing] == [
         "Decoder"
     ]
+    # Names of punctuation only are no names: "?" and "!" are not the same concept.
+    r = compare_maps(
+        parse_map('flowchart LR\n  A["?"] --> B\n'), parse_map('flowchart LR\n  X["!"] --> Y\n')
+    )
+    assert [p.label for p in r.shared] == []
     # A name that could mean two reference concepts pairs with neither.
     r = compare_maps(
         parse_map("flowchart LR\n  A[Multi] --> B[X]\n"),

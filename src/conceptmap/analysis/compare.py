@@ -127,8 +127,8 @@ def _pair_concepts(cmap: ConceptMap, reference: ConceptMap) -> dict[str, tuple[s
     for how, field in (("same name", "label"), ("same id", "id")):
         by_key: dict[str, set[str]] = defaultdict(set)
         for r in reference.concepts:
-            if r.id not in taken:
-                by_key[_key(getattr(r, field))].add(r.id)
+            if r.id not in taken and (k := _key(getattr(r, field))):  # "?" names nothing
+                by_key[k].add(r.id)
         for c in cmap.concepts:
             hits = by_key.get(_key(getattr(c, field)), set()) - taken
             if c.id not in pairs and len(hits) == 1:
