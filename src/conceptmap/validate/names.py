@@ -174,15 +174,12 @@ class NameMatcher:
         return index
 
     @cached_property
-    def _words(self) -> dict[str, list[str]]:
-        return {cid: words(lab) for cid, lab in self._labels.items()}
-
-    @cached_property
     def _heads(self) -> dict[tuple[str, ...], tuple[list[str], list[str]]]:
         """For the first i words of a label (i = 0, 1, ...): its word i + 1 for every such
         label, sorted, and the concept ids in the same order."""
         groups: dict[tuple[str, ...], list[tuple[str, str]]] = {}
-        for cid, lw in self._words.items():
+        for cid, lab in self._labels.items():
+            lw = words(lab)
             for i, w in enumerate(lw):
                 groups.setdefault(tuple(lw[:i]), []).append((w, cid))
         out = {}
@@ -211,28 +208,20 @@ class NameMatcher:
         if not ws or len("".join(ws)) < 3:
             return []
         last = ws[-1]
-        silent_e = len(last) >= 4 and last.endswith("e")
-
-        def test(lw: list[str]) -> bool:
-            if len(ws) > len(lw) or ws[:-1] != lw[: len(ws) - 1]:
-                return False
-            target = lw[len(ws) - 1]
-            # "Fine-tune" names "Fine-tuning": a final silent e may drop before a suffix.
-            return target.startswith(last) or (silent_e and target.startswith(last[:-1]))
-
-        # Candidates: labels starting with the same words, then a word starting with *last*.
+        # "Fine-tune" names "Fine-tuning": a final silent e may drop before a suffix.
+        if len(last) >= 4 and last.endswith("e"):
+            last = last[:-1]
+        # Labels whose first words are ws[:-1], then a word starting with *last*: a range
+        # of the sorted next words.
         entry = self._heads.get(tuple(ws[:-1]))
         if entry is None:
             return []
         keys, ids = entry
-        start = last[:-1] if silent_e else last
-        found = []
-        for i in range(bisect.bisect_left(keys, start), len(keys)):
-            if not keys[i].startswith(start):
-                break
-            if test(self._words[ids[i]]):
-                found.append(ids[i])
-        return found
+        lo = bisect.bisect_left(keys, last)
+        hi = lo
+        while hi < len(keys) and keys[hi].startswith(last):
+            hi += 1
+        return ids[lo:hi]
 
     def _steps(self, text: str) -> tuple[list[str], str]:
         n = norm(text)
