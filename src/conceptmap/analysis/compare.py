@@ -42,20 +42,16 @@ relationships, and are left out.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from pydantic import Field
 
-from conceptmap.analysis.names import concept_key
 from conceptmap.analysis.relations import normalize_label
 from conceptmap.analysis.results import ConceptRef, RelationRef, _Frozen
-from conceptmap.labels import strip_accents
 from conceptmap.model import ConceptMap, Relationship
 
 __all__ = ["ComparisonResult", "ConceptPair", "PropositionPair", "compare_maps"]
 
-_NOT_WORD = re.compile(r"[\W_]+")
 #: The name matcher's steps, as a pair's ``how`` says them.
 #: (Their exact step, reached here, has matched a name with the other map's id.)
 _HOW = {"exact": "name = id", "compound": "one of several names"}
@@ -106,10 +102,6 @@ class ComparisonResult(_Frozen):
     )
 
 
-def _key(text: str) -> str:
-    return _NOT_WORD.sub("", strip_accents(concept_key(text)))
-
-
 def _ratio(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 1.0
 
@@ -120,17 +112,19 @@ def _ref(r: Relationship) -> RelationRef:
 
 def _pair_concepts(cmap: ConceptMap, reference: ConceptMap) -> dict[str, tuple[str, str]]:
     """Map concept id -> (reference concept id, how)."""
-    from conceptmap.validate.names import NameMatcher  # validate imports analysis: not at top
+    # validate imports analysis: not at the top. norm is the matcher's own name key (case,
+    # accents, spaces, punctuation and inline HTML ignored), so both rounds agree on names.
+    from conceptmap.validate.names import NameMatcher, norm
 
     pairs: dict[str, tuple[str, str]] = {}
     taken: set[str] = set()
     for how, field in (("same name", "label"), ("same id", "id")):
         by_key: dict[str, set[str]] = defaultdict(set)
         for r in reference.concepts:
-            if r.id not in taken and (k := _key(getattr(r, field))):  # "?" names nothing
+            if r.id not in taken and (k := norm(getattr(r, field))):  # "?" names nothing
                 by_key[k].add(r.id)
         for c in cmap.concepts:
-            hits = by_key.get(_key(getattr(c, field)), set()) - taken
+            hits = by_key.get(norm(getattr(c, field)), set()) - taken
             if c.id not in pairs and len(hits) == 1:
                 (rid,) = hits
                 pairs[c.id] = (rid, how)
