@@ -20,11 +20,11 @@ rewrites the declared values that are wrong.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from conceptmap.validate.claims import Claim, extract_claims
+from conceptmap.model import ConceptMap
+from conceptmap.validate.claims import CARD_LINE_RE, Claim, extract_claims
 from conceptmap.validate.config import ValidateConfig, load_config, rule_selected
 from conceptmap.validate.findings import Finding, Summary, ValidationResult
 from conceptmap.validate.fix import fix_document
@@ -48,9 +48,6 @@ __all__ = [
     "validate_cards",
     "validate_document",
 ]
-
-#: A line that may be a card heading (``### Card 2``): the cheap test before parsing.
-_CARD_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+[*_]*(?:flash)?card[ \t]*#?[ \t]*\d", re.I | re.M)
 
 #: The rules that need no diagram: what a card deck says about itself (CM8xx).
 CARD_RULES = tuple(r for r in RULES if r.code.startswith("CM8"))
@@ -169,7 +166,7 @@ def is_card_deck(text: str, *, path: str = "<string>") -> bool:
     >>> is_card_deck("## Easy\\n\\n### Card 1 of 1\\nFront\\n"), is_card_deck("# Notes\\n")
     (True, False)
     """
-    if _CARD_LINE.search(text) is None:  # most notes: no Markdown parse needed
+    if CARD_LINE_RE.search(text) is None:  # most notes: no Markdown parse needed
         return False
     return any(c.kind == "card" for c in extract_claims(text, path=path))
 
@@ -187,8 +184,6 @@ def validate_cards(
     >>> [(f.code, f.declared, f.actual) for f in r.findings]
     [('CM801', '2', '1')]
     """
-    from conceptmap.model import ConceptMap
-
     ctx = Context(
         cmap=ConceptMap(), path=path, claims=extract_claims(text, path=path), texts={path: text}
     )

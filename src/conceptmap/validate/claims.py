@@ -46,7 +46,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from conceptmap.analysis.results import TIERS as _TIER_NAMES
 from conceptmap.validate.names import split_compound
 
-__all__ = ["TIERS", "Claim", "SourceText", "extract_claims", "iter_kind", "norm_key"]
+__all__ = [
+    "CARD_LINE_RE",
+    "TIERS",
+    "Claim",
+    "SourceText",
+    "extract_claims",
+    "iter_kind",
+    "norm_key",
+]
 
 #: The tier words a document may use, lower case (the analysers' tiers).
 TIERS = tuple(t.lower() for t in _TIER_NAMES)
@@ -666,11 +674,12 @@ def _generic_cell(b: _Builder, text: str, pos: int, header: str) -> None:
 # -- study material: what a card deck says about itself ----------------------------------------
 #: Difficulty words a card deck may use (lower case).
 LEVELS = ("easy", "medium", "hard", "beginner", "intermediate", "advanced", "basic", "expert")
+_CARD_START = r"^[ \t]{0,3}#{1,6}[ \t]+[*_]*(?:flash)?card[ \t]*#?[ \t]*"
 _CARD_HEADING_RE = re.compile(
-    r"^[ \t]{0,3}#{1,6}[ \t]+[*_]*(?:flash)?card[ \t]*#?[ \t]*(?P<n>\d+)\b"
-    r"(?:[ \t]*(?:of|/)[ \t]*(?P<of>\d+)\b)?(?P<rest>.*)$",
-    re.I,
+    _CARD_START + r"(?P<n>\d+)\b(?:[ \t]*(?:of|/)[ \t]*(?P<of>\d+)\b)?(?P<rest>.*)$", re.I
 )
+#: A line that starts like a card heading: the cheap test before parsing a whole note.
+CARD_LINE_RE = re.compile(_CARD_START + r"\d", re.I | re.M)
 #: A level at the end of a card heading: ``| Easy``, ``(Easy)``, ``[Hard]``, ``- Medium``.
 _LEVEL_TAIL_RE = re.compile(r"(?:^|[|(\[:–—-])[ \t]*(?P<level>[A-Za-z]+)[ \t]*[)\]]?[ \t*_]*$")
 _CARD_REF_RE = re.compile(
@@ -703,8 +712,8 @@ def _cards(b: _Builder, st: _Structure) -> None:
         if m is None:
             continue
         base = src.starts[line0]
-        level: tuple[str, str] | None = None
         tail = _LEVEL_TAIL_RE.search(m.group("rest"))
+        level: tuple[str, str] | None
         if tail and tail.group("level").lower() in LEVELS:
             level = tail.group("level").lower(), tail.group("level")
         else:

@@ -1060,8 +1060,7 @@ def _card_distribution(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if c.number != n:
             yield rule.at(
                 c,
-                f"the document has {n} {level.capitalize()} card{'' if n == 1 else 's'}, "
-                f"not {c.number}",
+                f"the document has {_plural(n, level.capitalize() + ' card')}, not {c.number}",
                 declared=c.number,
                 actual=n,
                 replacement=str(n),
