@@ -5,8 +5,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CONFORMANCE = SHARED / "conformance" / "cases"
 SEED_MAP = ROOT / "maps" / "transformers.md"
 
 

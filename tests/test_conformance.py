@@ -8,16 +8,11 @@ checkout), the copy under ``tests/fixtures/conformance`` is used.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from _conformance import CASES
 from conceptmap import ConceptMapError, parse_document
-
-HERE = Path(__file__).resolve().parent
-CASES = HERE.parent.parent / "shared" / "conformance" / "cases"
-if not CASES.is_dir():
-    CASES = HERE / "fixtures" / "conformance"
 
 ALL = sorted(p.stem for p in CASES.glob("*.mmd"))
 

@@ -131,18 +131,10 @@ def test_cli_writes_a_canvas_file(tmp_path, monkeypatch):
 def test_no_overlaps_on_any_conformance_map_with_subgraphs():
     """Concepts never overlap each other or a group they are not in; groups overlap only
     by nesting — over every conformance flowchart with subgraphs (nested, empty, linked)."""
-    from conceptmap.errors import ConceptMapError
-    from conceptmap.parse import parse_document
+    from _conformance import parsed_cases
 
-    cases = ROOT.parent / "shared" / "conformance" / "cases"
-    if not cases.is_dir():
-        cases = ROOT / "tests" / "fixtures" / "conformance"
     checked = 0
-    for f in sorted(cases.glob("*.mmd")):
-        try:
-            cmap = parse_document(f.read_text(encoding="utf-8"), path=f.name).map()
-        except ConceptMapError:
-            continue
+    for f, cmap in parsed_cases():
         if not cmap.subgraphs:
             continue
         board = _board(export(cmap, "canvas"))

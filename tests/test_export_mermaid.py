@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
 
 import pytest
 
+from _conformance import valid_cases
 from conceptmap import parse_map
 from conceptmap.export import ExportError
 from conceptmap.export.mermaid import to_mermaid
 from conceptmap.model import Concept, ConceptMap, Relationship, Subgraph
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = ROOT.parent / "shared" / "conformance" / "cases"
-if not CASES.is_dir():  # a bare checkout: the copy kept with the tests
-    CASES = ROOT / "tests" / "fixtures" / "conformance"
 SEED = ROOT / "maps" / "transformers.md"
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("CONCEPTMAP_UPDATE_GOLDEN") == "1"
-
-
-def _valid_cases() -> list[Path]:
-    if not CASES.is_dir():
-        return []
-    out = []
-    for mmd in sorted(CASES.glob("*.mmd")):
-        if mmd.name.startswith("bad_"):
-            continue
-        expected = json.loads(mmd.with_suffix(".json").read_text(encoding="utf-8"))
-        if "error" not in expected:
-            out.append(mmd)
-    return out
 
 
 def _comparable(cmap: ConceptMap) -> dict:
@@ -60,7 +44,7 @@ def _round_trip(cmap: ConceptMap, path: str = "roundtrip.mmd") -> ConceptMap:
     return parse_map(to_mermaid(cmap), path=path)
 
 
-CASE_FILES = _valid_cases()
+CASE_FILES = valid_cases()
 
 
 @pytest.mark.skipif(not CASE_FILES, reason="conformance cases not found")
