@@ -267,11 +267,12 @@ def _tarjan(nodes: set[str], succ: _Adj) -> list[list[str]]:
     return out
 
 
-def _reach(start: str, adj: _Adj) -> set[str]:
-    """*start* and every concept reachable from it over *adj* (breadth first, level by
-    level: each level is gathered with set operations in C, not a loop per edge)."""
-    seen = {start}
-    frontier: set[str] | list[str] = [start]
+def _reach(start: str | Iterable[str], adj: _Adj) -> set[str]:
+    """*start* (a concept, or several) and every concept reachable from it over *adj*
+    (breadth first, level by level: each level is gathered with set operations in C, not
+    a loop per edge)."""
+    frontier: set[str] | list[str] = [start] if isinstance(start, str) else list(start)
+    seen = set(frontier)
     get = adj.get
     while frontier:
         nxt = set(map(_FIRST, chain.from_iterable(map(get, frontier, repeat(())))))
@@ -507,10 +508,7 @@ def prerequisites(
     g = _Learning(cmap, relations)
     pred = g.pred
     known = tuple(dict.fromkeys(known))
-    done: set[str] = set()  # known concepts and what comes before them
-    for k in known:
-        if k not in done:
-            done |= _reach(k, pred)
+    done = _reach(known, pred)  # known concepts and what comes before them
     depth: dict[str, int] = {target: 0}
     via: dict[str, int] = {}
     queue = deque([target])
@@ -582,10 +580,7 @@ def learning_order(
     """
     g = _Learning(cmap, relations)
     known = tuple(dict.fromkeys(known))
-    done: set[str] = set()
-    for k in known:
-        if k not in done:
-            done |= _reach(k, g.pred)
+    done = _reach(known, g.pred)  # known concepts and what comes before them
     nodes = set(cmap.concept_by_id) | set(g.succ) | set(g.pred)
     degree = {v: g.degree(v) for v in nodes}
     # levels by longest path on the condensation, computed along a first order by id
