@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from conceptmap._order import natural_key
 from conceptmap.cli._common import UsageProblem
@@ -24,6 +25,7 @@ __all__ = [
     "InputFile",
     "collect_inputs",
     "display_path",
+    "find_map",
     "map_reference",
     "skip_warning",
     "read_input",
@@ -38,6 +40,7 @@ MAP_REF_RE = re.compile(
     r"^[ \t>]*(?:[-*+][ \t]+)?\*\*Concept Map:?\*\*:?[ \t]*(.+?)[ \t]*$", re.I | re.M
 )
 _BOM = b"\xef\xbb\xbf"
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -110,7 +113,7 @@ def map_reference(text: str) -> str | None:
     return m.group(1).strip("`<> ") if m else None
 
 
-def resolve_reference(ref: str, referrer: Path, maps: dict[Path, Any]) -> Path | None:
+def resolve_reference(ref: str, referrer: Path, maps: Mapping[Path, Any]) -> Path | None:
     cand = (referrer.parent / ref).resolve()
     if cand.is_file():
         return cand
@@ -150,6 +153,19 @@ def same_source_map(text: str, maps: dict[Path, str]) -> tuple[Path, str] | None
     if len({path for path, _ in found}) != 1:
         return None
     return found[0]
+
+
+def find_map(
+    ref: str, referrer: Path, referrer_text: str, maps: Mapping[Path, _T], text: Callable[[_T], str]
+) -> tuple[Path, str | None] | None:
+    """The map a document's ``**Concept Map:** ref`` line means: the file *ref* names
+    (:func:`resolve_reference`), else the one map among *maps* made from the same notes
+    (:func:`same_source_map`; *text* gives a map's text). Returns the map's path and, when
+    it was found by its notes, the shared note's file name; None when nothing fits."""
+    target = resolve_reference(ref, referrer, maps)
+    if target is not None:
+        return target, None
+    return same_source_map(referrer_text, {p: text(m) for p, m in maps.items()})
 
 
 def source_notes(map_path: Path, map_text: str, known: dict[Path, Any]) -> list[InputFile]:

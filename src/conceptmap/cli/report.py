@@ -21,10 +21,9 @@ from conceptmap.cli._common import UsageProblem, emit_json, write_atomic
 
 # Discovery of maps and of the documents that refer to them is `validate`'s; reuse it.
 from conceptmap.cli._inputs import collect_inputs as _collect
+from conceptmap.cli._inputs import find_map as _find_map
 from conceptmap.cli._inputs import map_reference as _map_ref
 from conceptmap.cli._inputs import read_input as _read
-from conceptmap.cli._inputs import resolve_reference as _resolve_ref
-from conceptmap.cli._inputs import same_source_map as _same_source
 from conceptmap.cli._inputs import skip_warning
 from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import ConceptMapError, InputError, MapSyntaxError
@@ -384,22 +383,19 @@ def _discover(
     plain.extend(name for _, name in unclaimed if name not in used)
     siblings: dict[Path, list[tuple[str, str, str]]] = {}
     for p, f, ref in refs:
-        target = _resolve_ref(ref, p, docs)
-        if target is None or target not in docs:
-            same = _same_source(f.norm, {mp: d[0].norm for mp, d in docs.items()})
-            if same is not None:
-                target, note = same
-                warnings.append(
-                    f"{f.path}: note: its **Concept Map:** {ref!r} was not found; reported "
-                    f"with {docs[target][0].path}, the one map made from the same notes ({note})"
-                )
-                siblings.setdefault(target, []).append((f.path, f.norm, _sha(f.raw)))
-                continue
+        found = _find_map(ref, p, f.norm, docs, lambda d: d[0].norm)
+        if found is None or found[0] not in docs:
             warnings.append(
                 f"{f.path}: warning: its **Concept Map:** {ref!r} is not among the maps "
                 "reported; it was not checked"
             )
             continue
+        target, note = found
+        if note is not None:
+            warnings.append(
+                f"{f.path}: note: its **Concept Map:** {ref!r} was not found; reported "
+                f"with {docs[target][0].path}, the one map made from the same notes ({note})"
+            )
         siblings.setdefault(target, []).append((f.path, f.norm, _sha(f.raw)))
     keys = [
         (p, b, 0)

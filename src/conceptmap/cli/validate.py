@@ -22,10 +22,9 @@ from conceptmap.cli._common import (
 from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, skip_warning
 from conceptmap.cli._inputs import InputFile as _File
 from conceptmap.cli._inputs import collect_inputs as _collect
+from conceptmap.cli._inputs import find_map as _find_map
 from conceptmap.cli._inputs import map_reference as _map_ref
 from conceptmap.cli._inputs import read_input as _read
-from conceptmap.cli._inputs import resolve_reference as _resolve_ref
-from conceptmap.cli._inputs import same_source_map as _same_source
 from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import InputError, MapSyntaxError
 from conceptmap.parse import Document, parse_document
@@ -265,32 +264,29 @@ def validate(
                 elif p in explicit:
                     problems.append(str(exc))
         for p, ref in refs:
-            target = _resolve_ref(ref, p, maps)
-            if target is not None and load_map(target):
-                siblings.setdefault(target, []).append(p)
-                continue
             f = docs[p]
+            found = _find_map(ref, p, f.norm, maps, lambda m: m[0].norm)
             m = MAP_REF_RE.search(f.norm)
             assert m is not None
             line = f.norm.count("\n", 0, m.start(1)) + 1
             col = m.start(1) - (f.norm.rfind("\n", 0, m.start(1)) + 1) + 1
-            same = _same_source(f.norm, {mp: maps[mp][0].norm for mp in maps})
-            if same is not None:
-                target, note = same
+            if found is not None and load_map(found[0]):
+                target, note = found
                 siblings.setdefault(target, []).append(p)
-                shown_map = maps[target][0].path
-                extra.append(
-                    _RULE["map-matched-by-source"].at(
-                        None,
-                        f"the concept map {ref!r} was not found; checked against {shown_map}, "
-                        f"the one map made from the same notes ({note})",
-                        actual=shown_map,
-                        declared=ref,
-                        path=f.path,
-                        line=line,
-                        column=col,
+                if note is not None:
+                    shown_map = maps[target][0].path
+                    extra.append(
+                        _RULE["map-matched-by-source"].at(
+                            None,
+                            f"the concept map {ref!r} was not found; checked against "
+                            f"{shown_map}, the one map made from the same notes ({note})",
+                            actual=shown_map,
+                            declared=ref,
+                            path=f.path,
+                            line=line,
+                            column=col,
+                        )
                     )
-                )
                 continue
             if is_card_deck(f.norm, path=f.path):
                 decks.append(p)
