@@ -33,6 +33,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from conceptmap.export.layout import block_grid
 from conceptmap.labels import display_label
 from conceptmap.model import ConceptMap
 
@@ -82,43 +83,12 @@ def canvas_sizes(cmap: ConceptMap) -> dict[str, tuple[float, float]]:
 def _grid(
     cmap: ConceptMap, sizes: dict[str, tuple[float, float]]
 ) -> dict[str, tuple[float, float]]:
-    """Centres without Graphviz: each top-level subgraph (and the concepts in none) a block
-    of rows, its members in map order grouped by inner subgraph; blocks side by side,
-    wrapping into rows of blocks, with :data:`GROUP_ROOM` around each."""
-    parent_of = {s.id: s.parent for s in cmap.subgraphs}
-    order = {s.id: i for i, s in enumerate(cmap.subgraphs)}
-
-    def top(sid: str | None) -> str | None:
-        seen: set[str] = set()
-        while sid is not None and parent_of.get(sid) is not None and sid not in seen:
-            seen.add(sid)
-            sid = parent_of[sid]
-        return sid
-
-    blocks: dict[str | None, list[tuple[int, int, str]]] = {}
-    for i, c in enumerate(cmap.concepts):
-        inner = order.get(c.subgraph, -1) if c.subgraph is not None else -1
-        blocks.setdefault(top(c.subgraph), []).append((inner, i, c.id))
-    keys = [k for k in blocks if k is not None] + ([None] if None in blocks else [])
+    """Centres without Graphviz: the page's block grid (:func:`~conceptmap.export.layout.
+    block_grid`) with cells fitting the largest box and :data:`GROUP_ROOM` between blocks."""
     cell_w = max((w for w, _ in sizes.values()), default=140.0) + 80.0
     cell_h = max((h for _, h in sizes.values()), default=60.0) + 100.0
-    row_limit = max(4000.0, 4 * cell_w)
-    pos: dict[str, tuple[float, float]] = {}
-    x = y = row_h = 0.0
-    for key in keys:
-        ids = [cid for _, _, cid in sorted(blocks[key])]
-        cols = max(1, math.ceil(math.sqrt(len(ids))))
-        width = cols * cell_w + 2 * GROUP_ROOM
-        height = math.ceil(len(ids) / cols) * cell_h + 2 * GROUP_ROOM
-        if x > 0 and x + width > row_limit:
-            x, y, row_h = 0.0, y + row_h, 0.0
-        for i, cid in enumerate(ids):
-            pos[cid] = (
-                x + GROUP_ROOM + (i % cols + 0.5) * cell_w,
-                y + GROUP_ROOM + (i // cols + 0.5) * cell_h,
-            )
-        x, row_h = x + width, max(row_h, height)
-    return pos
+    corners = block_grid(cmap, cell=(cell_w, cell_h), gap=(2 * GROUP_ROOM, 2 * GROUP_ROOM))
+    return {cid: (x + cell_w / 2, y + cell_h / 2) for cid, (x, y) in corners.items()}
 
 
 def to_canvas(
@@ -170,8 +140,10 @@ def to_canvas(
         if c.subgraph is not None:
             members.setdefault(c.subgraph, []).append(c.id)
     group_box: dict[str, tuple[float, float, float, float]] = {}
+    outer_first: list[str] = []  # a canvas draws later nodes on top: parents first
 
     def box_of(sid: str) -> tuple[float, float, float, float] | None:
+        outer_first.append(sid)
         inner = [boxes[m] for m in members.get(sid, [])]
         inner += [b for child in children.get(sid, []) if (b := box_of(child)) is not None]
         if not inner:
@@ -185,24 +157,16 @@ def to_canvas(
 
     for root in children.get(None, []):
         box_of(root)
-    parent_of = {s.id: s.parent for s in cmap.subgraphs}
-
-    def depth(sid: str) -> int:
-        d, seen = 0, {sid}
-        while (sid := parent_of.get(sid)) is not None and sid not in seen:  # type: ignore[assignment]
-            d, seen = d + 1, seen | {sid}
-        return d
-
+    titles = {s.id: s.title for s in cmap.subgraphs}
     groups = []
-    # Parents before children: a canvas draws later nodes on top.
-    for s in sorted(cmap.subgraphs, key=lambda s: depth(s.id)):
-        if s.id in group_box:
-            x0, y0, x1, y1 = group_box[s.id]
+    for sid in outer_first:
+        if sid in group_box:
+            x0, y0, x1, y1 = group_box[sid]
             groups.append(
                 {
-                    "id": f"g:{s.id}",
+                    "id": f"g:{sid}",
                     "type": "group",
-                    "label": display_label(s.title or s.id),
+                    "label": display_label(titles[sid] or sid),
                     "x": round(x0),
                     "y": round(y0),
                     "width": round(x1 - x0),

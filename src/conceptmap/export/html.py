@@ -46,6 +46,7 @@ from markupsafe import Markup
 from conceptmap.errors import UnknownConceptError
 from conceptmap.export import ExportError
 from conceptmap.export.dot import DOT_MAX_CONCEPTS
+from conceptmap.export.layout import block_grid, top_subgraphs
 from conceptmap.labels import display_label
 
 if TYPE_CHECKING:
@@ -495,43 +496,8 @@ def _boxes(
 
 def _seed_positions(cmap: ConceptMap, implicit: Sequence[str]) -> dict[str, tuple[float, float]]:
     """A deterministic grid: each top-level subgraph is a block, blocks never overlap."""
-    parent_of = {s.id: s.parent for s in cmap.subgraphs}
-
-    def top(sub: str | None) -> str | None:
-        seen = set()
-        while sub is not None and parent_of.get(sub) is not None and sub not in seen:
-            seen.add(sub)
-            sub = parent_of[sub]
-        return sub
-
-    blocks: dict[str | None, list[str]] = {}
-    for c in cmap.concepts:
-        blocks.setdefault(top(c.subgraph), []).append(c.id)
-    blocks.setdefault(None, []).extend(implicit)
-    order = [s.id for s in cmap.subgraphs if s.id in blocks] + ([None] if blocks.get(None) else [])
-    # Members of nested subgraphs sit next to each other inside their block.
-    sub_rank = {s.id: i for i, s in enumerate(cmap.subgraphs)}
-    sub_of = {c.id: c.subgraph for c in cmap.concepts}
-
-    total = sum(len(blocks[b]) for b in order)
-    # wider than tall, like a screen
-    row_width = max(1.0, math.sqrt(total)) * _CELL_W * 2.0
-    out: dict[str, tuple[float, float]] = {}
-    x0 = y0 = row_h = 0.0
-    for b in order:
-        members = sorted(
-            blocks[b], key=lambda cid: sub_rank.get(sub_of.get(cid) or "", -1)
-        )  # stable: keeps map order within one subgraph
-        cols = max(1, math.ceil(math.sqrt(len(members))))
-        rows = math.ceil(len(members) / cols)
-        width, height = cols * _CELL_W, rows * _CELL_H
-        if x0 > 0 and x0 + width > row_width:
-            x0, y0, row_h = 0.0, y0 + row_h + _CELL_H * 0.6, 0.0
-        for i, cid in enumerate(members):
-            out[cid] = (x0 + (i % cols) * _CELL_W, y0 + (i // cols) * _CELL_H)
-        x0 += width + _CELL_W * 0.6
-        row_h = max(row_h, height)
-    return out
+    gap = (_CELL_W * 0.6, _CELL_H * 0.6)
+    return block_grid(cmap, cell=(_CELL_W, _CELL_H), gap=gap, implicit=implicit)
 
 
 def _layout_dot(
@@ -593,13 +559,10 @@ def _layout_dot(
         for root in children.get(None, []):
             emit(root, 1)
     else:
-        parent_of = {s.id: s.parent for s in cmap.subgraphs}
+        tops = top_subgraphs(cmap)
         for c in cmap.concepts:
             if c.subgraph in known_subs:
-                top, hops = c.subgraph, 0
-                while parent_of.get(top) is not None and hops < len(parent_of):
-                    top, hops = parent_of[top], hops + 1  # type: ignore[assignment]
-                block[c.id] = top
+                block[c.id] = tops[c.subgraph]
         lines.extend(node_line(c.id, "  ") for c in cmap.concepts if block[c.id] is not None)
         in_block: dict[str, list[str]] = {}  # top-level subgraph -> its concepts, in map order
         for cid, top_sub in block.items():
