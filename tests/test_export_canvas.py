@@ -127,17 +127,20 @@ def test_cli_writes_a_canvas_file(tmp_path, monkeypatch):
     assert {n["id"] for n in board["nodes"]} >= {"c:A", "c:B", "c:C", "c:D", "g:Outer"}
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
-def test_no_overlaps_on_any_conformance_map_with_subgraphs():
+@pytest.mark.parametrize("layout", ["graphviz", "grid"])
+def test_no_overlaps_on_any_conformance_map_with_subgraphs(layout):
     """Concepts never overlap each other or a group they are not in; groups overlap only
-    by nesting — over every conformance flowchart with subgraphs (nested, empty, linked)."""
+    by nesting — over every conformance flowchart with subgraphs (nested, empty, linked),
+    laid out by Graphviz and by the grid used without it."""
     from _conformance import parsed_cases
 
+    if layout == "graphviz" and shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed")
     checked = 0
     for f, cmap in parsed_cases():
         if not cmap.subgraphs:
             continue
-        board = _board(export(cmap, "canvas"))
+        board = _board(export(cmap, "canvas") if layout == "graphviz" else to_canvas(cmap))
         parent = {f"g:{s.id}": f"g:{s.parent}" if s.parent else None for s in cmap.subgraphs}
         member = {f"c:{c.id}": f"g:{c.subgraph}" if c.subgraph else None for c in cmap.concepts}
 

@@ -10,9 +10,10 @@ its link token draws. Invisible links (``~~~``) are left out. A ``--path`` is co
 
 Positions are node centres (y down) from Graphviz (:func:`~conceptmap.export.html.
 graphviz_positions`, laid out with these boxes' sizes and :data:`GROUP_ROOM` around each
-subgraph, so neither concepts nor groups overlap); without it, a grid in map order. Node ids are the concept ids (``c:``), subgraph ids (``g:``) and
-relationship ids (``r:``), so re-exporting an edited map keeps them stable; the output is
-deterministic.
+subgraph, so neither concepts nor groups overlap); without it, every subgraph in a grid
+region of its own (:func:`~conceptmap.export.layout.nested_grid`: no overlaps either).
+Node ids are the concept ids (``c:``), subgraph ids (``g:``) and relationship ids
+(``r:``), so re-exporting an edited map keeps them stable; the output is deterministic.
 
 >>> from conceptmap.model import Concept, ConceptMap, Relationship
 >>> cmap = ConceptMap(concepts=(Concept(id="A", label="Attention"), Concept(id="B", label="Softmax")),
@@ -33,7 +34,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from conceptmap.export.layout import block_grid
+from conceptmap.export.layout import nested_grid
 from conceptmap.labels import display_label
 from conceptmap.model import ConceptMap
 
@@ -83,12 +84,11 @@ def canvas_sizes(cmap: ConceptMap) -> dict[str, tuple[float, float]]:
 def _grid(
     cmap: ConceptMap, sizes: dict[str, tuple[float, float]]
 ) -> dict[str, tuple[float, float]]:
-    """Centres without Graphviz: the page's block grid (:func:`~conceptmap.export.layout.
-    block_grid`) with cells fitting the largest box and :data:`GROUP_ROOM` between blocks."""
+    """Centres without Graphviz (:func:`~conceptmap.export.layout.nested_grid`): cells that
+    fit the largest box, :data:`GROUP_ROOM` around every subgraph's region."""
     cell_w = max((w for w, _ in sizes.values()), default=140.0) + 80.0
     cell_h = max((h for _, h in sizes.values()), default=60.0) + 100.0
-    corners = block_grid(cmap, cell=(cell_w, cell_h), gap=(2 * GROUP_ROOM, 2 * GROUP_ROOM))
-    return {cid: (x + cell_w / 2, y + cell_h / 2) for cid, (x, y) in corners.items()}
+    return nested_grid(cmap, cell=(cell_w, cell_h), room=GROUP_ROOM)
 
 
 def to_canvas(
