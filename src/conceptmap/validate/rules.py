@@ -229,30 +229,28 @@ def _plural(n: int, word: str) -> str:
 
 
 # -- CM1xx: statistics ------------------------------------------------------------------------
+def _wrong_count(
+    rule: Rule, claim: Claim, actual: int, whole: str, what: str, where: str = ""
+) -> Iterator[Finding]:
+    """A declared count that is not *actual*: "the *whole* has N *what*s, not M"."""
+    if claim.number != actual:
+        yield rule.at(
+            claim,
+            f"the {whole} has {_plural(actual, what)}, not {claim.number}{where}",
+            declared=claim.number,
+            actual=actual,
+            replacement=str(actual),
+        )
+
+
 def _total_concepts(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    actual = len(ctx.cmap.concepts)
     for c in ctx.by_kind("total-concepts"):
-        if c.number != actual:
-            yield rule.at(
-                c,
-                f"the diagram has {_plural(actual, 'concept')}, not {c.number}",
-                declared=c.number,
-                actual=actual,
-                replacement=str(actual),
-            )
+        yield from _wrong_count(rule, c, len(ctx.cmap.concepts), "diagram", "concept")
 
 
 def _total_relationships(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    actual = len(ctx.visible)
     for c in ctx.by_kind("total-relationships"):
-        if c.number != actual:
-            yield rule.at(
-                c,
-                f"the diagram has {_plural(actual, 'relationship')}, not {c.number}",
-                declared=c.number,
-                actual=actual,
-                replacement=str(actual),
-            )
+        yield from _wrong_count(rule, c, len(ctx.visible), "diagram", "relationship")
 
 
 def _central_concept(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -1009,15 +1007,8 @@ def _prereq_cycle(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def _card_count(rule: Rule, ctx: Context, kind: str, where: str = "") -> Iterator[Finding]:
     """A declared number of cards (*kind* claims) against the document's card headings."""
     for c in ctx.by_kind(kind):
-        n = len(ctx.cards.get(c.path, ()))
-        if n and c.number != n:
-            yield rule.at(
-                c,
-                f"the document has {_plural(n, 'card')}, not {c.number}{where}",
-                declared=c.number,
-                actual=n,
-                replacement=str(n),
-            )
+        if n := len(ctx.cards.get(c.path, ())):
+            yield from _wrong_count(rule, c, n, "document", "card", where)
 
 
 def _total_cards(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -1056,15 +1047,9 @@ def _card_distribution(rule: Rule, ctx: Context) -> Iterator[Finding]:
         if not any(levels):
             continue  # the cards name no level: nothing to count
         level = c.extra[0]
-        n = levels.count(level)
-        if c.number != n:
-            yield rule.at(
-                c,
-                f"the document has {_plural(n, level.capitalize() + ' card')}, not {c.number}",
-                declared=c.number,
-                actual=n,
-                replacement=str(n),
-            )
+        yield from _wrong_count(
+            rule, c, levels.count(level), "document", level.capitalize() + " card"
+        )
 
 
 def _ranges(numbers: Iterable[int]) -> str:
