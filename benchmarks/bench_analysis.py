@@ -106,6 +106,9 @@ def _one(path: str, task: str, backend: str) -> dict[str, float | str]:
         q = prerequisites(cmap, target)
         res["prereqs_s"] = time.process_time() - t
         res["prereq_steps"] = len(q.steps)
+        t = time.process_time()  # what `prereqs --format json` adds: pydantic writes it
+        q.model_dump_json(indent=2)
+        res["json_s"] = time.process_time() - t
     res["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return res
 
@@ -172,7 +175,8 @@ def main() -> None:
                     rows.append(
                         f"| {n:,} | {r['relationships']:,} | - | {task} + parse "
                         f"| {r['parse_s'] + r['prereqs_s']:.2f} (parse {r['parse_s']:.2f}, "
-                        f"prereqs {r['prereqs_s']:.2f}) | {r['prereq_steps']} steps "
+                        f"prereqs {r['prereqs_s']:.2f}; its JSON {r['json_s']:.2f}) "
+                        f"| {r['prereq_steps']} steps "
                         f"| {r['peak_mb']:.0f} |"
                     )
                 for argv in (["path", path, "N0", f"N{n - 1}", "--any-direction"],
