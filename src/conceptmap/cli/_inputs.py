@@ -7,6 +7,7 @@ of that map (resolved against its own folder, then by file name among the inputs
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -121,6 +122,15 @@ def resolve_reference(ref: str, referrer: Path, maps: Mapping[Path, Any]) -> Pat
     return by_name[0] if len(by_name) == 1 else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _source_names(text: str) -> tuple[str, ...]:
+    """File names on *text*'s ``**Source:**`` line. Cached: every unresolved reference of a
+    folder asks it of every map (a str keeps its hash, so a lookup costs no rehash)."""
+    from conceptmap.validate.sources import source_references
+
+    return tuple(Path(ref).name for ref, _, _ in source_references(text))
+
+
 def same_source_map(text: str, maps: dict[Path, str]) -> tuple[Path, str] | None:
     """The one map (path -> text) made from a note that *text*'s ``**Source:**`` line names.
 
@@ -137,18 +147,14 @@ def same_source_map(text: str, maps: dict[Path, str]) -> tuple[Path, str] | None
     >>> same_source_map(cards, {**maps, Path("c.md"): "**Source:** x/STUDY.md"}) is None
     True
     """
-    from conceptmap.validate.sources import source_references
-
-    own = {Path(ref).name.casefold(): Path(ref).name for ref, _, _ in source_references(text)}
+    own = {name.casefold(): name for name in _source_names(text)}
     if not own:
         return None
     found = [
-        (path, own[name])
+        (path, own[key])
         for path, map_text in maps.items()
-        for name in dict.fromkeys(
-            Path(r).name.casefold() for r, _, _ in source_references(map_text)
-        )
-        if name in own
+        for key in dict.fromkeys(name.casefold() for name in _source_names(map_text))
+        if key in own
     ]
     if len({path for path, _ in found}) != 1:
         return None
