@@ -63,12 +63,12 @@ blockquote p { margin:4px 0; }
 .tablebox { overflow-x:auto; margin:12px 0; }
 table { border-collapse:collapse; width:100%; font-size:.93rem; }
 th, td { text-align:left; padding:6px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
-thead th { background:#eef2f7; color:#243b53; font-weight:600; white-space:nowrap;
+thead th { background:#eef2f7; color:#243b53; font-weight:600;
   position:sticky; top:0; }
 th.sortable { cursor:pointer; user-select:none; }
-th.sortable::after { content:" \\2195"; color:#9aa5b1; font-size:.8em; }
-th[aria-sort=ascending]::after { content:" \\25B2"; color:var(--accent); }
-th[aria-sort=descending]::after { content:" \\25BC"; color:var(--accent); }
+th.sortable::after { content:"\\00a0\\2195"; color:#9aa5b1; font-size:.8em; }
+th[aria-sort=ascending]::after { content:"\\00a0\\25B2"; color:var(--accent); }
+th[aria-sort=descending]::after { content:"\\00a0\\25BC"; color:var(--accent); }
 tbody tr:nth-child(even) { background:#fafbfc; }
 tbody tr:hover { background:#f1f6fd; }
 td code { overflow-wrap:anywhere; } td:has(> code) { min-width:20ch; }
