@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from conceptmap import _accel
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -180,8 +182,13 @@ def trusted(cls: type[_M], data: dict[str, Any]) -> _M:
 
 
 def trusted_many(cls: type[_M], rows: Iterable[dict[str, Any]]) -> list[_M]:
-    """:func:`trusted` over many rows in one loop (no call per record: ~2x faster)."""
+    """:func:`trusted` over many rows in one loop (no call per record: ~2x faster; in C
+    where the optional speedups are built)."""
     fields_set = _fields_set(cls)
+    native = _accel.speedups
+    if native is not None:
+        made: list[_M] = native.trusted_many(cls, fields_set, rows)
+        return made
     new, setattr_ = object.__new__, object.__setattr__
     out = []
     for data in rows:

@@ -28,6 +28,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any, Protocol, cast
 
+from conceptmap import _accel
 from conceptmap._gc import gc_paused
 from conceptmap.errors import Diagnostic, MapSyntaxError
 from conceptmap.model import (
@@ -604,6 +605,23 @@ class _FlowParser:
         Stops, leaving ``self.pos`` at the statement, where the general path is needed.
         This is the hot loop of large maps, so everything it touches is a local.
         """
+        native = _accel.speedups
+        if native is not None and not self.direction_hits:
+            # The same loop in C (`_speedups.c`); maps with `direction` words stay here.
+            self.pos = native.fast_run(
+                self.src,
+                self.pos,
+                self.vertices,
+                self.pair_count,
+                self.edges,
+                self.edge_by_id,
+                members,
+                _Vertex,
+                _LINK_PARTS,
+                _link_parts,
+                _STATEMENT_WORDS,
+            )
+            return
         src = self.src
         match = _FAST_RE.match
         vertices = self.vertices
@@ -649,8 +667,7 @@ class _FlowParser:
                 w.text = id2
             parts = parts_of.get(tok)
             if parts is None:
-                link = _destruct(tok)
-                parts = parts_of[tok] = (link.stroke, link.head, link.tail, min(link.length, 10))
+                parts = _link_parts(tok)
             stroke, head, tail, length = parts
             key = (id1, id2)
             count = pair_count.get(key)
@@ -1409,6 +1426,15 @@ class _FlowParser:
 
 #: Link token -> (stroke, head, tail, length capped at 10), for the fast path.
 _LINK_PARTS: dict[str, tuple[str, str, str, int]] = {}
+
+
+def _link_parts(tok: str) -> tuple[str, str, str, int]:
+    """(stroke, head, tail, length) of a link token, cached in ``_LINK_PARTS``."""
+    link = _destruct(tok)
+    parts = _LINK_PARTS[tok] = (link.stroke, link.head, link.tail, min(link.length, 10))
+    return parts
+
+
 _PLUS_ONE = (1).__add__
 _STATEMENT_WORDS = frozenset(("click", "accTitle", "accDescr"))
 #: Tests switch this off to check that the fast path and the general path agree.

@@ -1,0 +1,179 @@
+"""The optional C helpers (`conceptmap._speedups`) give exactly what their Python twins give.
+
+The scanner is compared with the regex it replaces span by span, at every offset of
+generated text; whole parses and records are compared with the speedups switched off.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import conceptmap.parse.flowchart as flowchart
+from _conformance import valid_cases
+from conceptmap import ConceptMapError, _accel, parse_document
+from conceptmap.model import Concept, Relationship, trusted_many
+
+native = _accel.speedups
+needs_native = pytest.mark.skipif(native is None, reason="conceptmap._speedups is not built")
+
+
+def test_speedups_are_built_where_a_compiler_is() -> None:
+    """A machine with a C compiler builds the extension: a broken build must not pass
+    silently as 'pure Python' (the tests below would all skip)."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(compiler) is None:
+        pytest.skip(f"no C compiler ({compiler}) here: the pure-Python code is used")
+    assert native is not None, "the C compiler is here but conceptmap._speedups is not built"
+
+
+PIECES = [
+    "A", "b", "N1", "x", "o", "v", "é", "中", "٣", "_", "end", "endx", "graph", "class",
+    "classDef", "subgraph", "style", "_self", "click", "accTitle", "flowchart-elk", "-",
+    "--", "---", "-->", "--x", "--o", "<-->", "x--x", "o--o", "==>", "===", "==",
+    "-.->", "-.-", ".-", "-..-", "~~~", "~~", "~~~~", "|", "|t|", "| t |", "|a<b|", "[",
+    "]", "[t]", "[ t ]", "[/t]", "[\\t]", "[a#b]", "(", ")", "{", "}", '"', "'", ":",
+    "::", ":::", "=", ".", ",", "/", "\\", "!", "?", "#", "&", ";", "\n", " ", "\t",
+    "\x0b", "\x0c", "\r", "\u00a0", "\u2028", "\u3000", "😀", "@", "%",
+]  # fmt: skip
+texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+def _spans(m: object) -> tuple[int, ...] | None:
+    import re
+
+    assert m is None or isinstance(m, re.Match)
+    if m is None:
+        return None
+    out = [m.end()]
+    for g in range(1, 7):
+        out.extend(m.span(g))  # (-1, -1) for a group that did not take part
+    return tuple(out)
+
+
+@needs_native
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_scanner_matches_the_fast_regex_at_every_offset(text: str) -> None:
+    assert native is not None
+    for pos in range(len(text) + 1):
+        assert native.fast_match(text, pos) == _spans(flowchart._FAST_RE.match(text, pos)), (
+            text,
+            pos,
+        )
+
+
+@needs_native
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A-->B",
+        "A --> B\n",
+        "A[x] -->|t| B[y];",
+        "A x--> B",
+        "A ---- B",
+        "A --x B",
+        "A -..-> B",
+        "A ~~~~ B",
+        "a:b --> c:::d",
+        "A-B --> C=D",
+        "end --> B",
+        "ends --> B",
+        '"A" --> B',
+        "A --> end",
+        "A -->|| B",
+        "A -->|a|b| B",
+        "A[/x] --> B",
+        "中文 --> é",
+        "A\u3000-->\u3000B",
+        "A --> B C",
+    ],
+)
+def test_scanner_on_statements_that_decide_fast_or_general(text: str) -> None:
+    assert native is not None
+    for pos in range(len(text) + 1):
+        assert native.fast_match(text, pos) == _spans(flowchart._FAST_RE.match(text, pos))
+
+
+def _parse(text: str, path: str = "f.mmd") -> object:
+    try:
+        return [m.model_dump() for m in parse_document(text, path=path).maps]
+    except ConceptMapError as exc:
+        return str(exc)
+
+
+def _both(text: str, path: str = "f.mmd") -> tuple[object, object]:
+    compiled = _parse(text, path)
+    saved, _accel.speedups = _accel.speedups, None
+    try:
+        pure = _parse(text, path)
+    finally:
+        _accel.speedups = saved
+    return compiled, pure
+
+
+@needs_native
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(header=st.sampled_from(["flowchart LR\n", "graph TD\n"]), body=texts)
+def test_parse_with_and_without_speedups_agree(header: str, body: str) -> None:
+    compiled, pure = _both(header + body)
+    assert compiled == pure
+
+
+@needs_native
+@pytest.mark.parametrize("case", valid_cases(), ids=lambda c: c.name)
+def test_conformance_maps_parse_the_same_without_speedups(case: Path) -> None:
+    text = case.read_text(encoding="utf-8")
+    compiled, pure = _both(text)
+    assert compiled == pure
+
+
+@needs_native
+def test_records_built_in_c_are_the_python_records() -> None:
+    assert native is not None
+    rows = [
+        {
+            "id": f"C{i}",
+            "label": f"Concept {i}",
+            "shape": "square",
+            "subgraph": None,
+            "classes": (),
+            "line": i + 1,
+            "column": 5,
+            "label_type": "text",
+            "styles": (),
+            "link": None,
+            "tooltip": None,
+        }
+        for i in range(50)
+    ]
+    compiled = trusted_many(Concept, rows)
+    saved, _accel.speedups = _accel.speedups, None
+    try:
+        pure = trusted_many(Concept, [dict(r) for r in rows])
+    finally:
+        _accel.speedups = saved
+    assert compiled == pure
+    assert [c.model_dump() for c in compiled] == rows
+    assert compiled[0].model_fields_set == pure[0].model_fields_set
+    with pytest.raises(ValidationError):  # still frozen
+        compiled[0].label = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        native.trusted_many(Relationship, set(), [1])
+
+
+@needs_native
+def test_bad_arguments_raise_instead_of_crashing() -> None:
+    assert native is not None
+    with pytest.raises(TypeError):
+        native.fast_match(b"A --> B", 0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        native.fast_match("A", 5)
+    with pytest.raises(TypeError):
+        native.fast_run("A-->B", 0, {}, {}, [], {}, "members", object, {}, print, frozenset())  # type: ignore[arg-type]
