@@ -177,3 +177,51 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
         native.fast_match("A", 5)
     with pytest.raises(TypeError):
         native.fast_run("A-->B", 0, {}, {}, [], {}, "members", object, {}, print, frozenset())  # type: ignore[arg-type]
+
+
+def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]
+    saved, _accel.speedups = _accel.speedups, None
+    try:
+        return fn(*args)
+    finally:
+        _accel.speedups = saved
+
+
+@needs_native
+def test_learning_graph_and_components_built_in_c_are_the_python_ones() -> None:
+    """`_Learning` (edges, assumptions, self-loops) and `_tarjan` (components, each in the
+    same order) with and without the speedups, on random maps with cycles, self-loops,
+    invisible links and unknown or ambiguous phrases."""
+    import random
+
+    from conceptmap.analysis.paths import _Learning, _tarjan, learning_order, prerequisites
+    from conceptmap.model import ConceptMap
+
+    labels = ("uses", "extended by", "relates to", None, "type", "types", "", "  ", "part of")
+    kinds = ("primary", "secondary", "has-part", "plain", "odd")
+    rng = random.Random(5)
+    for _ in range(300):
+        n = rng.randrange(2, 16)
+        rels = tuple(
+            Relationship(
+                id=f"e{k}",
+                source=f"C{rng.randrange(n)}",
+                target=f"C{rng.randrange(n)}",
+                label=rng.choice(labels),
+                kind=rng.choice(kinds),
+                stroke=rng.choice(("normal", "thick", "dotted", "invisible")),
+            )
+            for k in range(rng.randrange(0, 3 * n))
+        )
+        cmap = ConceptMap(
+            concepts=tuple(Concept(id=f"C{i}", label=f"C{i}") for i in range(n)),
+            relationships=rels,
+        )
+        compiled, pure = _Learning(cmap, None), _without_speedups(_Learning, cmap, None)
+        for attr in ("succ", "pred", "unknown", "ambiguous", "_loops", "_memo"):
+            assert getattr(compiled, attr) == getattr(pure, attr), attr
+        nodes = {c.id for c in cmap.concepts if rng.random() < 0.8}
+        assert _tarjan(nodes, compiled.succ) == _without_speedups(_tarjan, nodes, pure.succ)
+        target = rng.choice(cmap.concepts).id
+        assert prerequisites(cmap, target) == _without_speedups(prerequisites, cmap, target)
+        assert learning_order(cmap) == _without_speedups(learning_order, cmap)

@@ -14,7 +14,7 @@
 
 /* Interned attribute names and constant strings, made once at import. */
 static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty, *s_dict,
-    *s_fields_set, *s_extra, *s_private;
+    *s_fields_set, *s_extra, *s_private, *s_id, *s_pos, *empty_tuple;
 
 /* -- the scanner: _FAST_RE by hand ------------------------------------------------------ */
 
@@ -273,13 +273,23 @@ touch_vertex(PyObject *vertices, PyObject *vertex_cls, PyObject *vid, Py_ssize_t
 {
     PyObject *v = PyDict_GetItemWithError(vertices, vid);
     if (v == NULL) {
+        /* vertex_cls(vid, pos) without running its __init__: a new instance whose
+           __dict__ is {"id": vid, "pos": pos}, what that __init__ sets */
         if (PyErr_Occurred()) return NULL;
+        PyObject *d = PyDict_New();
         PyObject *p = PyLong_FromSsize_t(pos);
-        if (p == NULL) return NULL;
-        PyObject *argv[2] = {vid, p};
-        v = PyObject_Vectorcall(vertex_cls, argv, 2, NULL);
+        if (d == NULL || p == NULL || PyDict_SetItem(d, s_id, vid) < 0 ||
+            PyDict_SetItem(d, s_pos, p) < 0) {
+            Py_XDECREF(d); Py_XDECREF(p);
+            return NULL;
+        }
         Py_DECREF(p);
-        if (v == NULL) return NULL;
+        v = PyBaseObject_Type.tp_new((PyTypeObject *)vertex_cls, empty_tuple, NULL);
+        if (v == NULL || PyObject_GenericSetAttr(v, s_dict, d) < 0) {
+            Py_XDECREF(v); Py_DECREF(d);
+            return NULL;
+        }
+        Py_DECREF(d);
         int rc = PyDict_SetItem(vertices, vid, v);
         Py_DECREF(v);
         if (rc < 0) return NULL;
@@ -297,6 +307,36 @@ touch_vertex(PyObject *vertices, PyObject *vertex_cls, PyObject *vid, Py_ssize_t
         if (unset && PyObject_SetAttr(v, s_text, vid) < 0) return NULL;
     }
     return v;
+}
+
+/* mermaid's automatic link id, "L_" + a + "_" + b + "_" + str(n) (model.auto_edge_id) */
+static PyObject *
+auto_edge_id(PyObject *a, PyObject *b, Py_ssize_t n)
+{
+    char digits[24];
+    int nd = snprintf(digits, sizeof digits, "%zd", n);
+    Py_ssize_t la = PyUnicode_GET_LENGTH(a), lb = PyUnicode_GET_LENGTH(b);
+    Py_UCS4 maxchar = PyUnicode_MAX_CHAR_VALUE(a);
+    if (PyUnicode_MAX_CHAR_VALUE(b) > maxchar) maxchar = PyUnicode_MAX_CHAR_VALUE(b);
+    if (maxchar < 127) maxchar = 127;
+    PyObject *out = PyUnicode_New(2 + la + 1 + lb + 1 + nd, maxchar);
+    if (out == NULL) return NULL;
+    int kind = PyUnicode_KIND(out);
+    void *data = PyUnicode_DATA(out);
+    Py_ssize_t i = 0;
+    PyUnicode_WRITE(kind, data, i++, 'L');
+    PyUnicode_WRITE(kind, data, i++, '_');
+    if (PyUnicode_CopyCharacters(out, i, a, 0, la) < 0) goto fail;
+    i += la;
+    PyUnicode_WRITE(kind, data, i++, '_');
+    if (PyUnicode_CopyCharacters(out, i, b, 0, lb) < 0) goto fail;
+    i += lb;
+    PyUnicode_WRITE(kind, data, i++, '_');
+    for (int k = 0; k < nd; k++) PyUnicode_WRITE(kind, data, i++, (Py_UCS4)digits[k]);
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
 }
 
 /* fast_run(src, pos, vertices, pair_count, edges, edge_by_id, members, vertex_cls,
@@ -319,6 +359,10 @@ py_fast_run(PyObject *self, PyObject *args)
                           &link_parts, &statement_words))
         return NULL;
     if (check_text(src) < 0) return NULL;
+    if (!PyType_Check(vertex_cls)) {
+        PyErr_SetString(PyExc_TypeError, "vertex_cls must be a class");
+        return NULL;
+    }
     if (members != Py_None && !PyList_Check(members)) {
         PyErr_SetString(PyExc_TypeError, "members must be a list or None");
         return NULL;
@@ -381,12 +425,12 @@ py_fast_run(PyObject *self, PyObject *args)
         if (count == NULL) {
             if (PyErr_Occurred()) { Py_DECREF(key); Py_DECREF(parts); goto error; }
             next = PyLong_FromLong(1);
-            edge_id = PyUnicode_FromFormat("L_%U_%U_0", id1, id2);
+            edge_id = auto_edge_id(id1, id2, 0);
         } else {
             Py_ssize_t c = PyLong_AsSsize_t(count);
             if (c == -1 && PyErr_Occurred()) { Py_DECREF(key); Py_DECREF(parts); goto error; }
             next = PyLong_FromSsize_t(c + 1);
-            edge_id = PyUnicode_FromFormat("L_%U_%U_%zd", id1, id2, c + 1);
+            edge_id = auto_edge_id(id1, id2, c + 1);
         }
         if (next == NULL || edge_id == NULL || PyDict_SetItem(pair_count, key, next) < 0) {
             Py_XDECREF(next); Py_XDECREF(edge_id); Py_DECREF(key); Py_DECREF(parts);
@@ -489,12 +533,515 @@ error:
     return NULL;
 }
 
+/* -- the parser's records ------------------------------------------------------------- */
+
+/* A model instance whose __dict__ is *data* (stolen), as trusted_many makes it. */
+static PyObject *
+new_record(PyTypeObject *type, PyObject *fields_set, PyObject *data)
+{
+    PyObject *obj = PyBaseObject_Type.tp_new(type, empty_tuple, NULL);
+    if (obj == NULL) { Py_DECREF(data); return NULL; }
+    int rc = PyObject_GenericSetAttr(obj, s_dict, data);
+    Py_DECREF(data);
+    if (rc < 0 || PyObject_GenericSetAttr(obj, s_fields_set, fields_set) < 0 ||
+        PyObject_GenericSetAttr(obj, s_extra, Py_None) < 0 ||
+        PyObject_GenericSetAttr(obj, s_private, Py_None) < 0) {
+        Py_DECREF(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+/* Line starts and column offsets of a block, for (line, column) of an offset. */
+typedef struct {
+    Py_ssize_t *starts;
+    Py_ssize_t n_starts;
+    Py_ssize_t *offsets;
+    Py_ssize_t n_off;
+    Py_ssize_t first_line;
+} Lines;
+
+static Py_ssize_t *
+ssize_array(PyObject *seq, Py_ssize_t *len)
+{
+    PyObject *fast = PySequence_Fast(seq, "expected a sequence of ints");
+    if (fast == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    Py_ssize_t *out = PyMem_Malloc(sizeof(Py_ssize_t) * (n ? n : 1));
+    if (out == NULL) { Py_DECREF(fast); PyErr_NoMemory(); return NULL; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        out[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(fast, i));
+        if (out[i] == -1 && PyErr_Occurred()) { PyMem_Free(out); Py_DECREF(fast); return NULL; }
+    }
+    Py_DECREF(fast);
+    *len = n;
+    return out;
+}
+
+static int
+lines_init(Lines *l, PyObject *starts, PyObject *offsets, Py_ssize_t first_line)
+{
+    l->offsets = NULL;
+    l->first_line = first_line;
+    if ((l->starts = ssize_array(starts, &l->n_starts)) == NULL) return -1;
+    if ((l->offsets = ssize_array(offsets, &l->n_off)) == NULL) {
+        PyMem_Free(l->starts);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+lines_free(Lines *l)
+{
+    PyMem_Free(l->starts);
+    PyMem_Free(l->offsets);
+}
+
+/* FlowParser._loc: (1-based file line, 1-based file column) of an offset */
+static void
+lines_loc(const Lines *l, Py_ssize_t pos, Py_ssize_t *line, Py_ssize_t *col)
+{
+    Py_ssize_t lo = 0, hi = l->n_starts; /* bisect_right(starts, pos) */
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (pos < l->starts[mid]) hi = mid; else lo = mid + 1;
+    }
+    Py_ssize_t idx = lo - 1;
+    Py_ssize_t start = idx >= 0 ? l->starts[idx] : 0; /* Python's starts[-1]: never here */
+    *line = l->first_line + idx;
+    *col = pos - start + (idx < l->n_off && idx >= 0 ? l->offsets[idx] : 0) + 1;
+}
+
+static int
+set_item_new(PyObject *d, PyObject *key, PyObject *value)
+{
+    if (value == NULL) return -1;
+    int rc = PyDict_SetItem(d, key, value);
+    Py_DECREF(value);
+    return rc;
+}
+
+static PyObject *k_id, *k_label, *k_shape, *k_subgraph, *k_classes, *k_line, *k_column,
+    *k_label_type, *k_styles, *k_link, *k_tooltip, *k_source, *k_target, *k_kind, *k_stroke,
+    *k_head, *k_tail, *k_length, *k_user_id;
+
+/* relationship_records(cls, fields_set, edges, kinds, kind_of, styles, starts, offsets,
+ *                      first_line) -> list
+ *
+ * FlowParser.result's relationship rows: one record per edge tuple (id, source, target,
+ * text, label_type, stroke, head, tail, length, offset, user_id). *kinds* caches
+ * kind_of(stroke, head, tail) by signature; *styles* maps an edge's index to its styles. */
+static PyObject *
+py_relationship_records(PyObject *self, PyObject *args)
+{
+    PyObject *cls, *fields_set, *edges, *kinds, *kind_of, *styles, *starts, *offsets;
+    Py_ssize_t first_line;
+    if (!PyArg_ParseTuple(args, "O!OO!O!OO!OOn", &PyType_Type, &cls, &fields_set,
+                          &PyList_Type, &edges, &PyDict_Type, &kinds, &kind_of, &PyDict_Type,
+                          &styles, &starts, &offsets, &first_line))
+        return NULL;
+    Lines lines;
+    if (lines_init(&lines, starts, offsets, first_line) < 0) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(edges);
+    PyObject *out = PyList_New(n);
+    if (out == NULL) { lines_free(&lines); return NULL; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *e = PyList_GET_ITEM(edges, i);
+        if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) != 11) {
+            PyErr_SetString(PyExc_TypeError, "edges must be 11-tuples");
+            goto error;
+        }
+        PyObject *sig = PyTuple_GetSlice(e, 5, 8);
+        if (sig == NULL) goto error;
+        PyObject *kind = PyDict_GetItemWithError(kinds, sig);
+        if (kind != NULL) {
+            Py_INCREF(kind);
+        } else if (PyErr_Occurred()) {
+            Py_DECREF(sig);
+            goto error;
+        } else {
+            kind = PyObject_Call(kind_of, sig, NULL);
+            if (kind == NULL || PyDict_SetItem(kinds, sig, kind) < 0) {
+                Py_XDECREF(kind); Py_DECREF(sig);
+                goto error;
+            }
+        }
+        Py_DECREF(sig);
+        Py_ssize_t pos = PyLong_AsSsize_t(PyTuple_GET_ITEM(e, 9));
+        if (pos == -1 && PyErr_Occurred()) { Py_DECREF(kind); goto error; }
+        Py_ssize_t line, col;
+        lines_loc(&lines, pos, &line, &col);
+        PyObject *text = PyTuple_GET_ITEM(e, 3);
+        int has_text = PyObject_IsTrue(text);
+        if (has_text < 0) { Py_DECREF(kind); goto error; }
+        PyObject *st, *own = NULL;
+        if (PyDict_GET_SIZE(styles)) {
+            PyObject *idx = PyLong_FromSsize_t(i);
+            if (idx == NULL) { Py_DECREF(kind); goto error; }
+            own = PyDict_GetItemWithError(styles, idx);
+            Py_DECREF(idx);
+        }
+        if (own != NULL) {
+            st = PySequence_Tuple(own);
+        } else if (PyErr_Occurred()) {
+            st = NULL;
+        } else {
+            st = empty_tuple;
+            Py_INCREF(st);
+        }
+        if (st == NULL) { Py_DECREF(kind); goto error; }
+        PyObject *d = _PyDict_NewPresized(14);
+        if (d == NULL) { Py_DECREF(kind); Py_DECREF(st); goto error; }
+        if (PyDict_SetItem(d, k_id, PyTuple_GET_ITEM(e, 0)) < 0 ||
+            PyDict_SetItem(d, k_source, PyTuple_GET_ITEM(e, 1)) < 0 ||
+            PyDict_SetItem(d, k_target, PyTuple_GET_ITEM(e, 2)) < 0 ||
+            PyDict_SetItem(d, k_label, has_text ? text : Py_None) < 0 ||
+            set_item_new(d, k_kind, kind) < 0 ||
+            PyDict_SetItem(d, k_stroke, PyTuple_GET_ITEM(e, 5)) < 0 ||
+            PyDict_SetItem(d, k_head, PyTuple_GET_ITEM(e, 6)) < 0 ||
+            PyDict_SetItem(d, k_tail, PyTuple_GET_ITEM(e, 7)) < 0 ||
+            PyDict_SetItem(d, k_length, PyTuple_GET_ITEM(e, 8)) < 0 ||
+            set_item_new(d, k_line, PyLong_FromSsize_t(line)) < 0 ||
+            set_item_new(d, k_column, PyLong_FromSsize_t(col)) < 0 ||
+            PyDict_SetItem(d, k_label_type, PyTuple_GET_ITEM(e, 4)) < 0 ||
+            set_item_new(d, k_styles, st) < 0 ||
+            PyDict_SetItem(d, k_user_id, PyTuple_GET_ITEM(e, 10)) < 0) {
+            Py_DECREF(d);
+            goto error;
+        }
+        PyObject *rec = new_record((PyTypeObject *)cls, fields_set, d);
+        if (rec == NULL) goto error;
+        PyList_SET_ITEM(out, i, rec);
+    }
+    lines_free(&lines);
+    return out;
+error:
+    lines_free(&lines);
+    Py_DECREF(out); /* unset items are NULL: list_dealloc skips them */
+    return NULL;
+}
+
+/* concept_records(cls, fields_set, vertices, sub_ids, owner, starts, offsets, first_line)
+ *
+ * FlowParser.result's concept rows: one record per vertex not a subgraph id, in order. */
+static PyObject *
+py_concept_records(PyObject *self, PyObject *args)
+{
+    PyObject *cls, *fields_set, *vertices, *sub_ids, *owner, *starts, *offsets;
+    Py_ssize_t first_line;
+    if (!PyArg_ParseTuple(args, "O!OO!OO!OOn", &PyType_Type, &cls, &fields_set, &PyDict_Type,
+                          &vertices, &sub_ids, &PyDict_Type, &owner, &starts, &offsets,
+                          &first_line))
+        return NULL;
+    Lines lines;
+    if (lines_init(&lines, starts, offsets, first_line) < 0) return NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) { lines_free(&lines); return NULL; }
+    Py_ssize_t it = 0;
+    PyObject *key, *v;
+    while (PyDict_Next(vertices, &it, &key, &v)) {
+        PyObject *vid = PyObject_GetAttr(v, s_id);
+        if (vid == NULL) goto error;
+        int is_sub = PySequence_Contains(sub_ids, vid);
+        if (is_sub != 0) {
+            Py_DECREF(vid);
+            if (is_sub < 0) goto error;
+            continue;
+        }
+        PyObject *posobj = PyObject_GetAttr(v, s_pos);
+        if (posobj == NULL) { Py_DECREF(vid); goto error; }
+        Py_ssize_t pos = PyLong_AsSsize_t(posobj);
+        Py_DECREF(posobj);
+        if (pos == -1 && PyErr_Occurred()) { Py_DECREF(vid); goto error; }
+        Py_ssize_t line, col;
+        lines_loc(&lines, pos, &line, &col);
+        PyObject *text = PyObject_GetAttr(v, s_text);
+        if (text == NULL) { Py_DECREF(vid); goto error; }
+        PyObject *sub = PyDict_GetItemWithError(owner, vid);
+        if (sub == NULL && PyErr_Occurred()) { Py_DECREF(vid); Py_DECREF(text); goto error; }
+        PyObject *d = _PyDict_NewPresized(11);
+        if (d == NULL) { Py_DECREF(vid); Py_DECREF(text); goto error; }
+        int rc = PyDict_SetItem(d, k_id, vid) < 0 ||
+                 PyDict_SetItem(d, k_label, text != Py_None ? text : vid) < 0;
+        Py_DECREF(vid);
+        Py_DECREF(text);
+        rc = rc || set_item_new(d, k_shape, PyObject_GetAttr(v, k_shape)) < 0 ||
+             PyDict_SetItem(d, k_subgraph, sub != NULL ? sub : Py_None) < 0 ||
+             set_item_new(d, k_classes, PyObject_GetAttr(v, k_classes)) < 0 ||
+             set_item_new(d, k_line, PyLong_FromSsize_t(line)) < 0 ||
+             set_item_new(d, k_column, PyLong_FromSsize_t(col)) < 0 ||
+             set_item_new(d, k_label_type, PyObject_GetAttr(v, k_label_type)) < 0 ||
+             set_item_new(d, k_styles, PyObject_GetAttr(v, k_styles)) < 0 ||
+             set_item_new(d, k_link, PyObject_GetAttr(v, k_link)) < 0 ||
+             set_item_new(d, k_tooltip, PyObject_GetAttr(v, k_tooltip)) < 0;
+        if (rc) { Py_DECREF(d); goto error; }
+        PyObject *rec = new_record((PyTypeObject *)cls, fields_set, d);
+        if (rec == NULL) goto error;
+        rc = PyList_Append(out, rec);
+        Py_DECREF(rec);
+        if (rc < 0) goto error;
+    }
+    lines_free(&lines);
+    return out;
+error:
+    lines_free(&lines);
+    Py_DECREF(out);
+    return NULL;
+}
+
+/* -- the learning graph (conceptmap/analysis/paths.py) ---------------------------------- */
+
+/* Append item to the list adj[key], making the list when new. */
+static int
+adj_append(PyObject *adj, PyObject *key, PyObject *item)
+{
+    PyObject *lst = PyDict_GetItemWithError(adj, key);
+    if (lst == NULL) {
+        if (PyErr_Occurred()) return -1;
+        lst = PyList_New(1);
+        if (lst == NULL) return -1;
+        Py_INCREF(item);
+        PyList_SET_ITEM(lst, 0, item);
+        int rc = PyDict_SetItem(adj, key, lst);
+        Py_DECREF(lst);
+        return rc;
+    }
+    return PyList_Append(lst, item);
+}
+
+/* learning_edges(rels, memo, classify, unknown, succ, pred, loops) -> None
+ *
+ * The loop of _Learning.__init__: every visible relationship that is not a self-loop
+ * becomes (after, cost, i) in succ[before] and (before, cost, i) in pred[after];
+ * memo[(label, kind)] (filled by classify(label, kind) on a miss) is (source first?,
+ * known?, cost, phrase key); relationships read by assumption go to unknown[key];
+ * visible self-loops are counted in loops. */
+static PyObject *
+py_learning_edges(PyObject *self, PyObject *args)
+{
+    PyObject *rels, *memo, *classify, *unknown, *succ, *pred, *loops;
+    if (!PyArg_ParseTuple(args, "OO!OO!O!O!O!", &rels, &PyDict_Type, &memo, &classify,
+                          &PyDict_Type, &unknown, &PyDict_Type, &succ, &PyDict_Type, &pred,
+                          &PyDict_Type, &loops))
+        return NULL;
+    PyObject *fast = PySequence_Fast(rels, "rels must be a sequence");
+    if (fast == NULL) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    PyObject *d = NULL, *idx = NULL, *hit = NULL, *key = NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        d = PyObject_GetAttr(PySequence_Fast_GET_ITEM(fast, i), s_dict);
+        if (d == NULL) goto error;
+        PyObject *source = PyDict_GetItemWithError(d, k_source);
+        PyObject *target = source ? PyDict_GetItemWithError(d, k_target) : NULL;
+        PyObject *stroke = target ? PyDict_GetItemWithError(d, k_stroke) : NULL;
+        PyObject *label = stroke ? PyDict_GetItemWithError(d, k_label) : NULL;
+        PyObject *kind = label ? PyDict_GetItemWithError(d, k_kind) : NULL;
+        if (kind == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "relationship field");
+            goto error;
+        }
+        int loop = PyUnicode_Compare(source, target) == 0;
+        int invisible = PyUnicode_CompareWithASCIIString(stroke, "invisible") == 0;
+        if (PyErr_Occurred()) goto error;
+        if (loop || invisible) {
+            if (loop && !invisible) {
+                PyObject *c = PyDict_GetItemWithError(loops, source);
+                if (c == NULL && PyErr_Occurred()) goto error;
+                long have = c ? PyLong_AsLong(c) : 0;
+                PyObject *nc = PyLong_FromLong(have + 1);
+                if (nc == NULL) goto error;
+                int rc = PyDict_SetItem(loops, source, nc);
+                Py_DECREF(nc);
+                if (rc < 0) goto error;
+            }
+            Py_CLEAR(d);
+            continue;
+        }
+        key = PyTuple_Pack(2, label, kind);
+        if (key == NULL) goto error;
+        hit = PyDict_GetItemWithError(memo, key);
+        if (hit != NULL) {
+            Py_INCREF(hit);
+        } else {
+            if (PyErr_Occurred()) goto error;
+            hit = PyObject_CallFunctionObjArgs(classify, label, kind, NULL);
+            if (hit == NULL) goto error;
+        }
+        Py_CLEAR(key);
+        if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 4) {
+            PyErr_SetString(PyExc_TypeError, "classify must return a 4-tuple");
+            goto error;
+        }
+        int source_first = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 0));
+        int known = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 1));
+        if (source_first < 0 || known < 0) goto error;
+        PyObject *cost = PyTuple_GET_ITEM(hit, 2);
+        idx = PyLong_FromSsize_t(i);
+        if (idx == NULL) goto error;
+        if (!known && adj_append(unknown, PyTuple_GET_ITEM(hit, 3), idx) < 0) goto error;
+        PyObject *before = source_first ? source : target;
+        PyObject *after = source_first ? target : source;
+        PyObject *fwd = PyTuple_Pack(3, after, cost, idx);
+        if (fwd == NULL) goto error;
+        int rc = adj_append(succ, before, fwd);
+        Py_DECREF(fwd);
+        if (rc < 0) goto error;
+        PyObject *bwd = PyTuple_Pack(3, before, cost, idx);
+        if (bwd == NULL) goto error;
+        rc = adj_append(pred, after, bwd);
+        Py_DECREF(bwd);
+        if (rc < 0) goto error;
+        Py_CLEAR(idx);
+        Py_CLEAR(hit);
+        Py_CLEAR(d);
+    }
+    Py_DECREF(fast);
+    Py_RETURN_NONE;
+error:
+    Py_XDECREF(d);
+    Py_XDECREF(idx);
+    Py_XDECREF(hit);
+    Py_XDECREF(key);
+    Py_DECREF(fast);
+    return NULL;
+}
+
+/* tarjan(roots, nodes, succ) -> list of components (lists of ids)
+ *
+ * paths._tarjan: strongly connected components of the subgraph of succ induced by the
+ * set *nodes*, iterative, starting from each of *roots* (sorted ids) in turn; the same
+ * components in the same order, each listed as the Python version lists it. */
+typedef struct {
+    PyObject *v;      /* borrowed: a key of index */
+    PyObject *edges;  /* borrowed: succ[v] or NULL */
+    Py_ssize_t next;  /* next edge to look at */
+    Py_ssize_t vi;    /* v's index */
+} Frame;
+
+static PyObject *
+py_tarjan(PyObject *self, PyObject *args)
+{
+    PyObject *roots, *nodes, *succ;
+    if (!PyArg_ParseTuple(args, "OOO!", &roots, &nodes, &PyDict_Type, &succ)) return NULL;
+    if (!PyAnySet_Check(nodes)) {
+        PyErr_SetString(PyExc_TypeError, "nodes must be a set");
+        return NULL;
+    }
+    PyObject *rfast = PySequence_Fast(roots, "roots must be a sequence");
+    if (rfast == NULL) return NULL;
+    Py_ssize_t cap = PySet_GET_SIZE(nodes) + 1;
+    /* index/low by a dict id -> slot; low[], on_stack[] and names[] by slot */
+    PyObject *slot_of = PyDict_New();
+    PyObject *out = PyList_New(0);
+    Py_ssize_t *low = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    char *on_stack = PyMem_Calloc(cap, 1);
+    PyObject **stack = PyMem_Malloc(sizeof(PyObject *) * cap);
+    Py_ssize_t *stack_slot = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    Frame *work = PyMem_Malloc(sizeof(Frame) * cap);
+    Py_ssize_t sp = 0, wp = 0, counter = 0;
+    if (!slot_of || !out || !low || !on_stack || !stack || !stack_slot || !work) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    Py_ssize_t nr = PySequence_Fast_GET_SIZE(rfast);
+    for (Py_ssize_t r = 0; r < nr; r++) {
+        PyObject *root = PySequence_Fast_GET_ITEM(rfast, r);
+        int seen = PyDict_Contains(slot_of, root);
+        if (seen < 0) goto error;
+        if (seen) continue;
+        if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "roots not in nodes"); goto error; }
+#define VISIT(node)                                                                         \
+    do {                                                                                    \
+        PyObject *slot_ = PyLong_FromSsize_t(counter);                                      \
+        if (slot_ == NULL) goto error;                                                      \
+        int rc_ = PyDict_SetItem(slot_of, (node), slot_);                                   \
+        Py_DECREF(slot_);                                                                   \
+        if (rc_ < 0) goto error;                                                            \
+        low[counter] = counter;                                                             \
+        on_stack[counter] = 1;                                                              \
+        stack[sp] = (node);                                                                 \
+        stack_slot[sp++] = counter;                                                         \
+        work[wp].v = (node);                                                                \
+        work[wp].edges = PyDict_GetItemWithError(succ, (node));                             \
+        if (work[wp].edges == NULL && PyErr_Occurred()) goto error;                         \
+        work[wp].next = 0;                                                                  \
+        work[wp++].vi = counter++;                                                          \
+    } while (0)
+        VISIT(root);
+        while (wp > 0) {
+            Frame *f = &work[wp - 1];
+            int descended = 0;
+            Py_ssize_t ne = f->edges ? PyList_GET_SIZE(f->edges) : 0;
+            while (f->next < ne) {
+                PyObject *e = PyList_GET_ITEM(f->edges, f->next++);
+                PyObject *w = PyTuple_GET_ITEM(e, 0);
+                int in = PySet_Contains(nodes, w);
+                if (in < 0) goto error;
+                if (!in) continue;
+                PyObject *ws = PyDict_GetItemWithError(slot_of, w);
+                if (ws == NULL) {
+                    if (PyErr_Occurred()) goto error;
+                    if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "bad nodes"); goto error; }
+                    /* w is a key of nodes (borrowed from the set, alive while it is) */
+                    VISIT(w);
+                    descended = 1;
+                    break;
+                }
+                Py_ssize_t wi = PyLong_AsSsize_t(ws);
+                if (on_stack[wi] && wi < low[f->vi]) low[f->vi] = wi;
+            }
+            if (descended) continue;
+            /* every successor of v seen: v is done */
+            Py_ssize_t vi = f->vi;
+            wp--;
+            if (wp > 0 && low[vi] < low[work[wp - 1].vi]) low[work[wp - 1].vi] = low[vi];
+            if (low[vi] == vi) {
+                PyObject *comp = PyList_New(0);
+                if (comp == NULL) goto error;
+                Py_ssize_t wi;
+                do {
+                    wi = stack_slot[--sp];
+                    on_stack[wi] = 0;
+                    if (PyList_Append(comp, stack[sp]) < 0) { Py_DECREF(comp); goto error; }
+                } while (wi != vi);
+                int rc = PyList_Append(out, comp);
+                Py_DECREF(comp);
+                if (rc < 0) goto error;
+            }
+        }
+#undef VISIT
+    }
+    Py_DECREF(rfast);
+    Py_DECREF(slot_of);
+    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(stack_slot);
+    PyMem_Free(work);
+    return out;
+error:
+    Py_DECREF(rfast);
+    Py_XDECREF(slot_of);
+    Py_XDECREF(out);
+    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(stack_slot);
+    PyMem_Free(work);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"fast_match", py_fast_match, METH_VARARGS,
      "fast_match(src, pos) -> None or the spans of _FAST_RE.match(src, pos)"},
     {"fast_run", py_fast_run, METH_VARARGS,
      "fast_run(src, pos, vertices, pair_count, edges, edge_by_id, members, vertex_cls, "
      "parts_of, link_parts, statement_words) -> pos"},
+    {"relationship_records", py_relationship_records, METH_VARARGS,
+     "relationship_records(cls, fields_set, edges, kinds, kind_of, styles, starts, offsets, "
+     "first_line) -> list"},
+    {"concept_records", py_concept_records, METH_VARARGS,
+     "concept_records(cls, fields_set, vertices, sub_ids, owner, starts, offsets, "
+     "first_line) -> list"},
+    {"learning_edges", py_learning_edges, METH_VARARGS,
+     "learning_edges(rels, memo, classify, unknown, succ, pred, loops) -> None"},
+    {"tarjan", py_tarjan, METH_VARARGS,
+     "tarjan(roots, nodes, succ) -> strongly connected components"},
     {"trusted_many", py_trusted_many, METH_VARARGS,
      "trusted_many(cls, fields_set, rows) -> list of unvalidated models"},
     {NULL, NULL, 0, NULL},
@@ -519,6 +1066,28 @@ PyInit__speedups(void)
     INTERN(s_fields_set, "__pydantic_fields_set__");
     INTERN(s_extra, "__pydantic_extra__");
     INTERN(s_private, "__pydantic_private__");
+    INTERN(s_id, "id");
+    INTERN(s_pos, "pos");
+    INTERN(k_id, "id");
+    INTERN(k_label, "label");
+    INTERN(k_shape, "shape");
+    INTERN(k_subgraph, "subgraph");
+    INTERN(k_classes, "classes");
+    INTERN(k_line, "line");
+    INTERN(k_column, "column");
+    INTERN(k_label_type, "label_type");
+    INTERN(k_styles, "styles");
+    INTERN(k_link, "link");
+    INTERN(k_tooltip, "tooltip");
+    INTERN(k_source, "source");
+    INTERN(k_target, "target");
+    INTERN(k_kind, "kind");
+    INTERN(k_stroke, "stroke");
+    INTERN(k_head, "head");
+    INTERN(k_tail, "tail");
+    INTERN(k_length, "length");
+    INTERN(k_user_id, "user_id");
 #undef INTERN
+    if ((empty_tuple = PyTuple_New(0)) == NULL) return NULL;
     return PyModule_Create(&module);
 }

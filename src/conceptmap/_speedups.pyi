@@ -18,3 +18,39 @@ def fast_run(
     /,
 ) -> int: ...
 def trusted_many(cls: type, fields_set: set[str], rows: Any, /) -> list[Any]: ...
+def relationship_records(
+    cls: type,
+    fields_set: set[str],
+    edges: list[Any],
+    kinds: dict[tuple[str, str, str], str],
+    kind_of: Any,
+    styles: dict[int, list[str]],
+    starts: list[int],
+    offsets: tuple[int, ...],
+    first_line: int,
+    /,
+) -> list[Any]: ...
+def concept_records(
+    cls: type,
+    fields_set: set[str],
+    vertices: dict[str, Any],
+    sub_ids: dict[str, Any],
+    owner: dict[str, str],
+    starts: list[int],
+    offsets: tuple[int, ...],
+    first_line: int,
+    /,
+) -> list[Any]: ...
+def learning_edges(
+    rels: Any,
+    memo: dict[Any, tuple[bool, bool, float, str | None]],
+    classify: Any,
+    unknown: dict[str | None, list[int]],
+    succ: dict[str, list[tuple[str, float, int]]],
+    pred: dict[str, list[tuple[str, float, int]]],
+    loops: dict[str, int],
+    /,
+) -> None: ...
+def tarjan(
+    roots: list[str], nodes: set[str], succ: dict[str, list[tuple[str, float, int]]], /
+) -> list[list[str]]: ...

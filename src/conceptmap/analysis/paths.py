@@ -25,6 +25,7 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+from conceptmap import _accel
 from conceptmap._gc import gc_paused
 from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.analysis.relations import (
@@ -81,10 +82,16 @@ class _Learning:
         self.vocab = vocab
         self._refs: dict[int, RelationRef] = {}
         self._loops: dict[str, int] = {}  # concept -> visible self-loops (count in degree)
+        self._memo: dict[tuple[str | None, str], tuple[bool, bool, float, str | None]]
         # Hot loop (130k relationships on big maps): link phrases repeat, so each distinct
         # (label, kind) is looked up once: (source first?, known?, cost, unknown key).
-        memo: dict[tuple[str | None, str], tuple[bool, bool, float, str | None]] = {}
+        memo = self._memo = {}
         loops = self._loops
+        native = _accel.speedups
+        if native is not None:  # the same loop in C (`_speedups.c`)
+            native.learning_edges(self.rels, memo, self._classify, self.unknown, succ, pred, loops)
+            return
+        classify = self._classify
         for i, r in enumerate(self.rels):
             d = r.__dict__
             source, target = d["source"], d["target"]
@@ -95,13 +102,7 @@ class _Learning:
             label, kind = d["label"], d["kind"]
             hit = memo.get((label, kind))
             if hit is None:
-                end, known = vocab.prerequisite_end(label, kind)
-                key = normalize_label(label) if label and label.strip() else None
-                cost = KIND_COST.get(kind, _OTHER_COST)
-                if known and vocab.is_ambiguous(label):
-                    known = False  # reported like an unknown phrase, with its own reason
-                    self.ambiguous.add(key)
-                hit = memo[(label, kind)] = (end == "source", known, cost, key)
+                hit = classify(label, kind)
             source_first, known, cost, key = hit
             if not known:
                 self.unknown.setdefault(key, []).append(i)
@@ -119,6 +120,18 @@ class _Learning:
                 pred[after] = [(before, cost, i)]
             else:
                 into.append((before, cost, i))
+
+    def _classify(self, label: str | None, kind: str) -> tuple[bool, bool, float, str | None]:
+        """(source first?, known?, cost, phrase key) of a (label, kind), memoised."""
+        vocab = self.vocab
+        end, known = vocab.prerequisite_end(label, kind)
+        key = normalize_label(label) if label and label.strip() else None
+        cost = KIND_COST.get(kind, _OTHER_COST)
+        if known and vocab.is_ambiguous(label):
+            known = False  # reported like an unknown phrase, with its own reason
+            self.ambiguous.add(key)
+        hit = self._memo[(label, kind)] = (end == "source", known, cost, key)
+        return hit
 
     def degree(self, v: str) -> int:
         """Visible relationships touching *v* (a self-loop twice): the map's degree, read
@@ -216,6 +229,10 @@ def _cycle_message(names: list[str], total: int) -> str:
 
 def _tarjan(nodes: set[str], succ: _Adj) -> list[list[str]]:
     """Iterative Tarjan SCC over the subgraph induced by *nodes* (roots in sorted order)."""
+    native = _accel.speedups
+    if native is not None:  # the same search in C (`_speedups.c`)
+        found: list[list[str]] = native.tarjan(sorted(nodes), nodes, succ)
+        return found
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
