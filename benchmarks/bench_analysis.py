@@ -18,7 +18,8 @@ analyser is single-threaded. "peak MB" is that process's maximum resident set si
 ``clusters`` (Louvain) + ``bridges`` on the parsed map; ``path``/``prereqs`` timings
 include reading and parsing the Markdown file (each in its own process), and the largest
 size also times the whole ``conceptmap path``/``prereqs`` commands (wall clock, best of 3).
-Prints a Markdown table.
+The learning-path rows run twice: with the compiled speedups (``conceptmap._speedups``)
+and without them (``CONCEPTMAP_SPEEDUPS=0``, pure Python). Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -113,24 +114,30 @@ def _one(path: str, task: str, backend: str) -> dict[str, float | str]:
     return res
 
 
-def _spawn(path: str, task: str, backend: str) -> dict[str, float | str]:
+def _env(speedups: bool) -> dict[str, str]:
+    """The environment with the compiled speedups on or off (``CONCEPTMAP_SPEEDUPS``)."""
+    return {**os.environ, "CONCEPTMAP_SPEEDUPS": "1" if speedups else "0"}
+
+
+def _spawn(path: str, task: str, backend: str, speedups: bool = True) -> dict[str, float | str]:
     out = subprocess.run(
         [sys.executable, __file__, "--one", path, "--task", task, "--backend", backend],
         check=True,
         capture_output=True,
         text=True,
+        env=_env(speedups),
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _command_seconds(argv: list[str], runs: int = 3) -> float:
+def _command_seconds(argv: list[str], runs: int = 3, speedups: bool = True) -> float:
     """Best wall-clock seconds of ``conceptmap ARGV`` (start-up, imports and output
     included; output to /dev/null)."""
     best = float("inf")
     for _ in range(runs):
         t = time.perf_counter()
         subprocess.run([sys.executable, "-m", "conceptmap", *argv], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False)  # fmt: skip
+                       stderr=subprocess.DEVNULL, check=False, env=_env(speedups))  # fmt: skip
         best = min(best, time.perf_counter() - t)
     return best
 
@@ -164,28 +171,34 @@ def main() -> None:
                     )
                     print(rows[-1], file=sys.stderr, flush=True)
             if n == max(args.sizes):
-                r = _spawn(path, "path", args.backends[0])
-                rows.append(
-                    f"| {n:,} | {r['relationships']:,} | - | path + parse "
-                    f"| {r['parse_s'] + r['path_s']:.2f} (parse {r['parse_s']:.2f}, "
-                    f"path {r['path_s']:.2f}) | {r['path_steps']} steps | {r['peak_mb']:.0f} |"
-                )
-                for task in ("prereqs", "prereqs-small"):
-                    r = _spawn(path, task, args.backends[0])
+                # Learning paths with the compiled speedups and without (pure Python).
+                for speedups in (True, False):
+                    code = "C speedups" if speedups else "pure Python"
+                    r = _spawn(path, "path", args.backends[0], speedups)
                     rows.append(
-                        f"| {n:,} | {r['relationships']:,} | - | {task} + parse "
-                        f"| {r['parse_s'] + r['prereqs_s']:.2f} (parse {r['parse_s']:.2f}, "
-                        f"prereqs {r['prereqs_s']:.2f}; its JSON {r['json_s']:.2f}) "
-                        f"| {r['prereq_steps']} steps "
+                        f"| {n:,} | {r['relationships']:,} | {code} | path + parse "
+                        f"| {r['parse_s'] + r['path_s']:.2f} (parse {r['parse_s']:.2f}, "
+                        f"path {r['path_s']:.2f}) | {r['path_steps']} steps "
                         f"| {r['peak_mb']:.0f} |"
                     )
-                for argv in (["path", path, "N0", f"N{n - 1}", "--any-direction"],
-                             ["prereqs", path, "N0"]):  # fmt: skip
-                    wall = _command_seconds(argv)
-                    rows.append(
-                        f"| {n:,} | {r['relationships']:,} | - | `conceptmap {argv[0]}` "
-                        f"(whole command, wall) | {wall:.2f} | - | - |"
-                    )
+                    for task in ("prereqs", "prereqs-small"):
+                        r = _spawn(path, task, args.backends[0], speedups)
+                        rows.append(
+                            f"| {n:,} | {r['relationships']:,} | {code} | {task} + parse "
+                            f"| {r['parse_s'] + r['prereqs_s']:.2f} (parse {r['parse_s']:.2f}, "
+                            f"prereqs {r['prereqs_s']:.2f}; its JSON {r['json_s']:.2f}) "
+                            f"| {r['prereq_steps']} steps "
+                            f"| {r['peak_mb']:.0f} |"
+                        )
+                    for argv in (["path", path, "N0", f"N{n - 1}", "--any-direction"],
+                                 ["prereqs", path, "N0"],
+                                 ["prereqs", path, f"N{n - 2}"]):  # fmt: skip
+                        wall = _command_seconds(argv, speedups=speedups)
+                        shown = " ".join(a if a != path else "FILE" for a in argv)
+                        rows.append(
+                            f"| {n:,} | {r['relationships']:,} | {code} | `conceptmap {shown}` "
+                            f"(whole command, wall) | {wall:.2f} | - | - |"
+                        )
     print("| concepts | relationships | backend | task | seconds | betweenness | peak MB |")
     print("| ---: | ---: | --- | --- | --- | --- | ---: |")
     for row in rows:

@@ -176,7 +176,7 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
     with pytest.raises(ValueError):
         native.fast_match("A", 5)
     with pytest.raises(TypeError):
-        native.fast_run("A-->B", 0, {}, {}, [], {}, "members", object, {}, print, frozenset())  # type: ignore[arg-type]
+        native.fast_run("A-->B", 0, {}, {}, [], "members", object, {}, print, frozenset())  # type: ignore[arg-type]
 
 
 def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]

@@ -265,14 +265,27 @@ strip_slice(PyObject *src, int kind, const void *data, Py_ssize_t start, Py_ssiz
     return PyUnicode_Substring(src, start, end);
 }
 
-/* The vertex of *vid* (made with vertex_cls(vid, pos) when new), with its [text] applied as
- * the fast path does. Returns a borrowed reference (held by *vertices*). */
+/* The vertex of *vid_io* (made with vertex_cls(vid, pos) when new), with its [text] applied
+ * as the fast path does; *vid_io* becomes the vertex's own id string. Returns a borrowed
+ * reference (held by *vertices*). */
 static PyObject *
-touch_vertex(PyObject *vertices, PyObject *vertex_cls, PyObject *vid, Py_ssize_t pos,
+touch_vertex(PyObject *vertices, PyObject *vertex_cls, PyObject **vid_io, Py_ssize_t pos,
              PyObject *text)
 {
+    PyObject *vid = *vid_io;
     PyObject *v = PyDict_GetItemWithError(vertices, vid);
-    if (v == NULL) {
+    if (v != NULL) {
+        /* A known vertex: from here on use its own id string (an equal str), so the
+           edges share one object per id and later lookups match by identity. */
+        PyObject *canon = PyObject_GetAttr(v, s_id);
+        if (canon == NULL) return NULL;
+        if (PyUnicode_CheckExact(canon)) {
+            Py_SETREF(*vid_io, canon);
+            vid = canon;
+        } else {
+            Py_DECREF(canon);
+        }
+    } else {
         /* vertex_cls(vid, pos) without running its __init__: a new instance whose
            __dict__ is {"id": vid, "pos": pos}, what that __init__ sets */
         if (PyErr_Occurred()) return NULL;
@@ -339,7 +352,7 @@ fail:
     return NULL;
 }
 
-/* fast_run(src, pos, vertices, pair_count, edges, edge_by_id, members, vertex_cls,
+/* fast_run(src, pos, vertices, pair_count, edges, members, vertex_cls,
  *          parts_of, link_parts, statement_words) -> pos
  *
  * *parts_of* caches (stroke, head, tail, length) by link token; *link_parts(token)* computes
@@ -350,12 +363,12 @@ fail:
 static PyObject *
 py_fast_run(PyObject *self, PyObject *args)
 {
-    PyObject *src, *vertices, *pair_count, *edges, *edge_by_id, *members, *vertex_cls,
+    PyObject *src, *vertices, *pair_count, *edges, *members, *vertex_cls,
         *parts_of, *link_parts, *statement_words;
     Py_ssize_t pos;
-    if (!PyArg_ParseTuple(args, "UnO!O!O!O!OOO!OO", &src, &pos, &PyDict_Type, &vertices,
-                          &PyDict_Type, &pair_count, &PyList_Type, &edges, &PyDict_Type,
-                          &edge_by_id, &members, &vertex_cls, &PyDict_Type, &parts_of,
+    if (!PyArg_ParseTuple(args, "UnO!O!O!OOO!OO", &src, &pos, &PyDict_Type, &vertices,
+                          &PyDict_Type, &pair_count, &PyList_Type, &edges, &members,
+                          &vertex_cls, &PyDict_Type, &parts_of,
                           &link_parts, &statement_words))
         return NULL;
     if (check_text(src) < 0) return NULL;
@@ -391,7 +404,7 @@ py_fast_run(PyObject *self, PyObject *args)
         }
         if (m.t1s >= 0 && (text1 = strip_slice(src, kind, data, m.t1s, m.t1e)) == NULL)
             goto error;
-        if (touch_vertex(vertices, vertex_cls, id1, m.s1, text1) == NULL) goto error;
+        if (touch_vertex(vertices, vertex_cls, &id1, m.s1, text1) == NULL) goto error;
         pos = m.end;
         if (m.ks < 0) {
             if (members != Py_None && PyList_Append(members, id1) < 0) goto error;
@@ -402,7 +415,7 @@ py_fast_run(PyObject *self, PyObject *args)
         if (id2 == NULL) goto error;
         if (m.t2s >= 0 && (text2 = strip_slice(src, kind, data, m.t2s, m.t2e)) == NULL)
             goto error;
-        if (touch_vertex(vertices, vertex_cls, id2, m.s2, text2) == NULL) goto error;
+        if (touch_vertex(vertices, vertex_cls, &id2, m.s2, text2) == NULL) goto error;
         tok = PyUnicode_Substring(src, m.ks, m.ke);
         if (tok == NULL) goto error;
         PyObject *parts = PyDict_GetItemWithError(parts_of, tok);
@@ -438,16 +451,6 @@ py_fast_run(PyObject *self, PyObject *args)
         }
         Py_DECREF(next);
         Py_DECREF(key);
-        int known = PyDict_Contains(edge_by_id, edge_id);
-        if (known < 0) { Py_DECREF(edge_id); Py_DECREF(parts); goto error; }
-        if (!known) {
-            PyObject *idx = PyLong_FromSsize_t(PyList_GET_SIZE(edges));
-            if (idx == NULL || PyDict_SetItem(edge_by_id, edge_id, idx) < 0) {
-                Py_XDECREF(idx); Py_DECREF(edge_id); Py_DECREF(parts);
-                goto error;
-            }
-            Py_DECREF(idx);
-        }
         PyObject *edge = PyTuple_New(11);
         PyObject *tokpos = PyLong_FromSsize_t(m.ks);
         if (edge == NULL || tokpos == NULL) {
@@ -1030,7 +1033,7 @@ static PyMethodDef methods[] = {
     {"fast_match", py_fast_match, METH_VARARGS,
      "fast_match(src, pos) -> None or the spans of _FAST_RE.match(src, pos)"},
     {"fast_run", py_fast_run, METH_VARARGS,
-     "fast_run(src, pos, vertices, pair_count, edges, edge_by_id, members, vertex_cls, "
+     "fast_run(src, pos, vertices, pair_count, edges, members, vertex_cls, "
      "parts_of, link_parts, statement_words) -> pos"},
     {"relationship_records", py_relationship_records, METH_VARARGS,
      "relationship_records(cls, fields_set, edges, kinds, kind_of, styles, starts, offsets, "

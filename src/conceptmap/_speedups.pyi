@@ -9,7 +9,6 @@ def fast_run(
     vertices: dict[str, Any],
     pair_count: dict[tuple[str, str], int],
     edges: list[Any],
-    edge_by_id: dict[str, int],
     members: list[Any] | None,
     vertex_cls: type,
     parts_of: dict[str, tuple[str, str, str, int]],

@@ -163,9 +163,11 @@ def _findings(
 ) -> None:
     """Assumed readings (with up to two of the relationships read so, when *cmap* is
     given) and cycles, one line each."""
-    by_id = {r.id: r for r in cmap.relationships} if cmap is not None and assumptions else {}
     # The phrases that decide most first; a map of unusual phrases must not bury the answer.
     shown_first = sorted(assumptions, key=lambda a: (-a.count, a.label or ""))[:_ASSUMED_SHOWN]
+    # Only the examples shown are looked up (not an index of every relationship).
+    wanted = {i for a in shown_first for i in a.relationships[:2]}
+    by_id = {r.id: r for r in cmap.relationships if r.id in wanted} if cmap is not None else {}
     for a in shown_first:
         what = f"link phrase {a.label!r}" if a.label else "unlabelled links"
         n = f"{a.count} relationship" + ("" if a.count == 1 else "s")

@@ -350,7 +350,10 @@ class _FlowParser:
         self.diagnostics: list[Diagnostic] = []
         self.vertices: dict[str, _Vertex] = {}
         self.edges: list[_EdgeTuple] = []
-        self.edge_by_id: dict[str, int] = {}  # edge id -> index in self.edges
+        # Edge id -> index in self.edges of its first edge, caught up on demand
+        # (`_edge_ids`): the statement loops only append to self.edges.
+        self._edge_by_id: dict[str, int] = {}
+        self._edges_indexed = 0
         self.edge_styles: dict[int, list[str]] = {}
         self.pair_count: dict[tuple[str, str], int] = {}
         self.subs: list[_Sub] = []
@@ -383,6 +386,15 @@ class _FlowParser:
         # Offsets of line starts: 0, then one past each newline (in C: no loop per line).
         self.line_starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n"))), initial=0))
         self.line_starts.pop()
+
+    def _edge_ids(self) -> dict[str, int]:
+        """Edge id -> index of the first edge with it, for every edge so far."""
+        index = self._edge_by_id
+        edges = self.edges
+        for i in range(self._edges_indexed, len(edges)):
+            index.setdefault(edges[i][0], i)
+        self._edges_indexed = len(edges)
+        return index
 
     # -- positions ---------------------------------------------------------------------
     def _loc(self, pos: int) -> tuple[int, int]:
@@ -615,7 +627,6 @@ class _FlowParser:
                 self.vertices,
                 self.pair_count,
                 self.edges,
-                self.edge_by_id,
                 members,
                 _Vertex,
                 _LINK_PARTS,
@@ -628,7 +639,6 @@ class _FlowParser:
         vertices = self.vertices
         pair_count = self.pair_count
         edges = self.edges
-        edge_by_id = self.edge_by_id
         check_direction = bool(self.direction_hits)
         statement_words = _STATEMENT_WORDS
         parts_of = _LINK_PARTS
@@ -678,8 +688,6 @@ class _FlowParser:
             else:
                 pair_count[key] = count + 1
                 edge_id = f"L_{id1}_{id2}_{count + 1}"
-            if edge_id not in edge_by_id:
-                edge_by_id[edge_id] = len(edges)
             edges.append(
                 (
                     edge_id,
@@ -733,17 +741,12 @@ class _FlowParser:
         return sid, decode_label(title.strip())
 
     def _add_subgraph(self, sid: str | None, members: list[Any], title: str, pos: int) -> str:
-        seen: set[str] = set()
-        nodes: list[str] = []
         direction = None
-        for item in members:
-            if isinstance(item, tuple):
-                direction = item[1]
-                continue
-            if not item.strip() or item in seen:
-                continue
-            seen.add(item)
-            nodes.append(item)
+        if tuple in map(type, members):  # `direction` statements: the last one counts
+            direction = [item for item in members if isinstance(item, tuple)][-1][1]
+            members = [item for item in members if not isinstance(item, tuple)]
+        # Each member once, in order of first mention; blank ones left out.
+        nodes: list[str] = [x for x in dict.fromkeys(members) if x.strip()]
         sub_id = sid if sid is not None else f"subGraph{self.sub_count}"
         self.sub_count += 1
         # makeUniq: a node already owned by a closed subgraph stays there.
@@ -962,7 +965,7 @@ class _FlowParser:
             )
         nid = m.group()
         p = m.end()
-        if src.startswith("@{", p) and nid in self.edge_by_id and nid not in self.vertices:
+        if src.startswith("@{", p) and nid in self._edge_ids() and nid not in self.vertices:
             # `e1@{ animate: true }` on an existing edge id is edge metadata, not a node.
             self.pos = self._shape_data(nid, p)
             return nid
@@ -1133,7 +1136,7 @@ class _FlowParser:
             raise _Reject(pos, "'@{...}' must hold `key: value` pairs")
         end = p + 1
         # 12.x: trailing spaces after '}' are fine.
-        if nid in self.edge_by_id and nid not in self.vertices:
+        if nid in self._edge_ids() and nid not in self.vertices:
             return end
         shape = data.get("shape")
         v = self._vertex(nid, pos - len(nid))
@@ -1282,14 +1285,12 @@ class _FlowParser:
         key = (s, t)
         count = self.pair_count.get(key, 0)
         self.pair_count[key] = count + 1
-        if eid is not None and eid not in self.edge_by_id:
+        if eid is not None and eid not in self._edge_ids():
             edge_id, user = eid, True
         else:
             edge_id = auto_edge_id(s, t, count)
             user = False
         edges = self.edges
-        if edge_id not in self.edge_by_id:
-            self.edge_by_id[edge_id] = len(edges)
         edges.append(
             (
                 edge_id,
