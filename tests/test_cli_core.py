@@ -155,3 +155,20 @@ def test_parse_json_is_byte_for_byte_what_json_dumps_writes():
     assert checked > 100
     r = CliRunner().invoke(cli, ["parse", str(SEED_MAP), "--format", "json"])
     assert json.loads(r.output)["concepts"][0]["id"] and r.output.startswith('{\n  "title"')
+
+
+def test_one_map_commands_switch_the_collector_off_only_in_their_own_process():
+    import gc
+
+    from conceptmap.cli import _common
+
+    assert gc.isenabled()
+    _common.one_map_process()  # inside a test (CliRunner, main(hard_exit=False)): no change
+    assert gc.isenabled()
+    _common.PROCESS_ENDS_WITH_COMMAND = True
+    try:
+        _common.one_map_process()
+        assert not gc.isenabled()
+    finally:
+        _common.PROCESS_ENDS_WITH_COMMAND = False
+        gc.enable()

@@ -284,14 +284,15 @@ def _tarjan(nodes: set[str], succ: _Adj) -> list[list[str]]:
     return out
 
 
-def _reach(start: str | Iterable[str], adj: _Adj) -> set[str]:
+def _reach(start: str | Iterable[str], adj: _Adj, stop: str | None = None) -> set[str]:
     """*start* (a concept, or several) and every concept reachable from it over *adj*
     (breadth first, level by level: each level is gathered with set operations in C, not
-    a loop per edge)."""
+    a loop per edge). With *stop*, the search ends at the level that reaches it (what
+    is returned then holds *stop* but not everything reachable)."""
     frontier: set[str] | list[str] = [start] if isinstance(start, str) else list(start)
     seen = set(frontier)
     get = adj.get
-    while frontier:
+    while frontier and (stop is None or stop not in seen):
         nxt = set(map(_FIRST, chain.from_iterable(map(get, frontier, repeat(())))))
         nxt -= seen
         seen |= nxt
@@ -411,7 +412,7 @@ def learning_path(
     found = _dijkstra(start, goal, g.succ, g.pred, any_direction) if start != goal else (0.0, [])
     reverse = False
     if found is None or any_direction:
-        reverse = goal in _reach(start, g.pred) if start != goal else True
+        reverse = goal in _reach(start, g.pred, stop=goal) if start != goal else True
     steps: list[PathStep] = []
     used: set[int] = set()
     cycles: tuple[CycleFinding, ...] = ()

@@ -71,6 +71,9 @@ def main(*, hard_exit: bool = True) -> None:
     import os
     import sys
 
+    from conceptmap.cli import _common
+
+    _common.PROCESS_ENDS_WITH_COMMAND = hard_exit
     try:
         cli(prog_name="conceptmap")
     except SystemExit as done:  # click ends every command this way

