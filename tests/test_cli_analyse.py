@@ -315,3 +315,15 @@ def test_fast_json_is_byte_for_byte_what_json_dumps_writes(tmp_path):
     assert run("prereqs", str(f), "N0", "--format", "json", "--top", "2").output == slow(r, 2)
     order = learning_order(cmap)
     assert run("order", str(f), "--format", "json", "--top", "5").output == slow(order, 5)
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_clusters_refuse_a_resolution_that_is_not_positive(seed_file, value):
+    r = run("clusters", seed_file, "--resolution", value)
+    assert r.exit_code == 2 and "--resolution" in r.output
+
+
+def test_stats_names_isolated_concepts_by_label_and_id():
+    text = "flowchart LR\n  A[Alpha] --> B[Beta]\n  N[Napoleon]\n"
+    r = CliRunner().invoke(cli, ["stats", "-"], input=text)
+    assert r.exit_code == 0 and "isolated:       Napoleon (N)" in r.output

@@ -27,7 +27,24 @@ def test_parse_json_seed():
 def test_parse_text_lists_relationships():
     res = run("parse", "-", input="flowchart LR\n  A[Attention] -->|uses| B[Softmax]\n")
     assert res.exit_code == 0
-    assert "Attention -- uses --> Softmax   [plain, line 2]" in res.output
+    assert "Attention --uses--> Softmax   [plain, line 2]" in res.output
+
+
+def test_text_output_draws_each_link_with_its_own_ends():
+    """An open link is no arrow, a circle end is `o`, `~~~` is invisible: parse, bridges
+    and path show them so, not all as `-->`."""
+    text = (
+        "flowchart LR\n  A[Alpha] --- B[Beta]\n  B --o C[Gamma]\n  C ~~~ D[Delta]\n"
+        "  C -->|uses| D\n  D --x E[Eps]\n  E <--> F[Phi]\n"
+    )
+    parsed = run("parse", "-", input=text).output
+    for line in ("Alpha --- Beta ", "Beta --o Gamma ", "Gamma ~~~ Delta ", "Gamma --uses--> Delta ",
+                 "Delta --x Eps ", "Eps <--> Phi "):  # fmt: skip
+        assert f"  {line}  [" in parsed
+    bridges = run("bridges", "-", input=text).output
+    assert "  Alpha --- Beta\n" in bridges and "  Beta --(has-part)--o Gamma\n" in bridges
+    route = run("path", "-", "A", "F", "--any-direction", input=text).output
+    assert "Alpha -> Beta: Alpha --- Beta" in route and "Eps -> Phi: Eps <--> Phi" in route
 
 
 def test_parse_error_exit_1_with_position(tmp_path):

@@ -125,6 +125,10 @@ class ConceptMap(_Frozen):
         return {c.id: c for c in self.concepts}
 
     @cached_property
+    def relationship_by_id(self) -> dict[str, Relationship]:
+        return {r.id: r for r in self.relationships}
+
+    @cached_property
     def subgraph_by_id(self) -> dict[str, Subgraph]:
         return {s.id: s for s in self.subgraphs}
 

@@ -103,6 +103,26 @@ def load_map(path: str, block: int | None = None) -> ConceptMap:
     return doc.map(block)
 
 
+_HEAD_TEXT = {"arrow": ">", "circle": "o", "cross": "x", "none": "-"}
+_TAIL_TEXT = {"arrow": "<", "circle": "o", "cross": "x"}
+
+
+def link_text(label: str | None, kind: str, head: str, tail: str, stroke: str) -> str:
+    """A relationship's link in text output: ``--uses-->``, ``---`` (open), ``--o``,
+    ``<-->``, ``~~~``; an unlabelled link of another kind than plain shows it
+    (``--(has-part)--o``). The line is always ``--``: thick and dotted are styles.
+
+    >>> link_text("uses", "primary", "arrow", "none", "thick"), link_text(None, "plain", "none", "none", "normal")
+    ('--uses-->', '---')
+    """
+    if stroke == "invisible":
+        return "~~~"
+    start, end = _TAIL_TEXT.get(tail, ""), _HEAD_TEXT.get(head, "-")
+    if label:
+        return f"{start}--{label}--{end}"
+    return f"{start}--{end}" if kind == "plain" else f"{start}--({kind})--{end}"
+
+
 def handle_errors(fn: F) -> F:
     """Turn library errors into messages and exit codes (never a traceback)."""
 

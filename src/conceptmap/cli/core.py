@@ -13,6 +13,7 @@ from conceptmap.cli._common import (
     emit_json,
     format_option,
     handle_errors,
+    link_text,
     load_document,
     load_map,
 )
@@ -41,7 +42,7 @@ def _describe_map(cmap: ConceptMap) -> str:
     out.append("")
     out.append("Relationships:")
     for r in cmap.relationships:
-        lab = f"-- {r.label} -->" if r.label else "-->"
+        lab = link_text(r.label, "plain", r.head, r.tail, r.stroke)
         out.append(
             f"  {cmap.label_of(r.source)} {lab} {cmap.label_of(r.target)}"
             f"   [{r.kind}, line {r.line}]"
@@ -133,7 +134,9 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
         comp_sizes = ", ".join(str(len(c)) for c in st.components[:8])
         more = " …" if len(st.components) > 8 else ""
         lines.append(f"  components:     {len(st.components)} (sizes {comp_sizes}{more})")
-        iso = ", ".join(st.isolated[:10]) or "none"
+        iso = ", ".join(f"{display_label(m.label_of(c))} ({c})" for c in st.isolated[:10]) or "none"
+        if len(st.isolated) > 10:
+            iso += f" and {len(st.isolated) - 10} more"
         lines.append(f"  isolated:       {iso}")
         lines.append(f"  density:        {st.density:.4f}")
         if st.degrees:
