@@ -194,7 +194,7 @@ def test_assumptions_do_not_bury_the_answer():
 def test_quality(seed_file):
     r = run("quality", seed_file)
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("score: 183\n")
+    assert r.output.startswith("score: 188\n")
     assert "7  uses  (overused)" in r.output
     assert json.loads(run("quality", seed_file, "--format", "json").output)["cross_links"] == 11
 

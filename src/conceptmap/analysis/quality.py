@@ -7,9 +7,9 @@ structure, so this score counts what structure shows ("valid" = has a link phras
     score = P + 5*H + B' + 10*X
 
 * ``P`` -- propositions: visible relationships with a non-empty label (1 point each);
-* ``H`` -- hierarchy levels: the largest breadth-first depth below a root, following the
-  arrows as drawn; roots are concepts with no incoming relationship (when a component has
-  none, its highest-degree concept, ties by id) (5 points per level);
+* ``H`` -- hierarchy levels: the longest chain of relationships following the arrows as
+  drawn, a cycle counting as one level (the ranks of a layered drawing; adding to a map
+  never lowers it) (5 points per level);
 * ``B'`` -- branching: ``B`` = concepts with two or more outgoing relationships; 1 point for
   the first, 3 for each further one: ``B' = 0 if B == 0 else 1 + 3*(B-1)``;
 * ``X`` -- cross-links: labelled relationships between concepts of two different top-level
@@ -23,13 +23,14 @@ at least :data:`OVERUSE_MIN` (3) of them.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import Counter
 from typing import TYPE_CHECKING
+
+import networkx as nx
 
 from conceptmap.analysis.clusters import top_subgraph
 from conceptmap.analysis.relations import normalize_label
 from conceptmap.analysis.results import PhraseCount, QualityResult
-from conceptmap.analysis.stats import _components, _degrees
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap
@@ -41,32 +42,33 @@ OVERUSE_MIN = 3
 
 
 def hierarchy_levels(cmap: ConceptMap) -> int:
-    """Largest breadth-first depth below the roots, following arrows as drawn."""
-    succ: dict[str, list[str]] = {}
-    has_in: set[str] = set()
-    pairs = []
-    for r in cmap.relationships:
-        if r.stroke == "invisible" or r.source == r.target:
-            continue
-        succ.setdefault(r.source, []).append(r.target)
-        has_in.add(r.target)
-        pairs.append((r.source, r.target))
-    indeg, outdeg = _degrees(cmap)
-    roots: list[str] = []
-    for comp in _components(list(cmap.concept_by_id), pairs):
-        starts = [v for v in comp if v not in has_in]
-        if not starts:
-            starts = [min(comp, key=lambda v: (-(indeg.get(v, 0) + outdeg.get(v, 0)), v))]
-        roots.extend(starts)
-    depth = dict.fromkeys(roots, 0)
-    queue = deque(roots)
-    while queue:
-        v = queue.popleft()
-        for w in succ.get(v, ()):
-            if w not in depth:
-                depth[w] = depth[v] + 1
-                queue.append(w)
-    return max(depth.values(), default=0)
+    """The longest chain of relationships, following the arrows as drawn (concepts that
+    are each other's ancestors, a cycle, count as one level): the number of ranks below
+    the top of a layered drawing, as Mermaid draws a flowchart.
+
+    Adding a concept or a relationship never lowers it. (A breadth-first depth from all
+    roots at once did: a side concept linking into the middle of a long chain made the
+    chain's end shallower.)
+
+    >>> from conceptmap.model import Concept, ConceptMap, Relationship
+    >>> chain = [Relationship(id=f"e{i}", source=f"C{i}", target=f"C{i + 1}") for i in range(4)]
+    >>> side = Relationship(id="s", source="S", target="C3")
+    >>> concepts = tuple(Concept(id=x, label=x) for x in ["C0", "C1", "C2", "C3", "C4", "S"])
+    >>> hierarchy_levels(ConceptMap(concepts=concepts, relationships=tuple(chain)))
+    4
+    >>> hierarchy_levels(ConceptMap(concepts=concepts, relationships=(*chain, side)))
+    4
+    """
+    g: nx.DiGraph[str] = nx.DiGraph()
+    g.add_nodes_from(cmap.concept_by_id)
+    g.add_edges_from(
+        (r.source, r.target)
+        for r in cmap.relationships
+        if r.stroke != "invisible" and r.source != r.target
+    )
+    if g.number_of_edges() == 0:
+        return 0
+    return int(nx.dag_longest_path_length(nx.condensation(g)))
 
 
 def quality(cmap: ConceptMap) -> QualityResult:
