@@ -189,3 +189,10 @@ def test_one_map_commands_switch_the_collector_off_only_in_their_own_process():
     finally:
         _common.PROCESS_ENDS_WITH_COMMAND = False
         gc.enable()
+
+
+def test_stats_counts_relationships_as_the_validator_does():
+    """Invisible `~~~` links are layout hints: `stats` leaves them out of the count (a
+    number copied from it into the document must not be a validator error)."""
+    res = run("stats", "-", input="flowchart LR\n  A --> B\n  B ~~~ C\n  C --> A\n")
+    assert "  relationships:  2 (plain 2; 1 invisible link not counted)\n" in res.output

@@ -126,9 +126,14 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
             + (f" (block {m.block})" if len(results) > 1 else "")
             + (f": {m.title}" if m.title else "")
         ]
-        kinds = ", ".join(f"{k} {v}" for k, v in sorted(st.relationships_by_kind.items()))
+        # Invisible `~~~` links are layout hints: not counted (as the validator counts)
+        by_kind = sorted(st.relationships_by_kind.items())
+        kinds = ", ".join(f"{k} {v}" for k, v in by_kind if k != "invisible") or "none"
+        hidden = st.relationships - st.visible_relationships
+        if hidden:
+            kinds += f"; {hidden} invisible link{'' if hidden == 1 else 's'} not counted"
         lines.append(f"  concepts:       {st.concepts}")
-        lines.append(f"  relationships:  {st.relationships} ({kinds})")
+        lines.append(f"  relationships:  {st.visible_relationships} ({kinds})")
         lines.append(f"  labelled:       {st.labelled_relationships}")
         lines.append(f"  subgraphs:      {len(st.subgraphs)}")
         comp_sizes = ", ".join(str(len(c)) for c in st.components[:8])
