@@ -30,6 +30,9 @@ def test_speedups_are_built_where_a_compiler_is() -> None:
     compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
         pytest.skip(f"no C compiler ({compiler}) here: the pure-Python code is used")
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if not headers.is_file():
+        pytest.skip(f"no Python headers ({headers}) here: the pure-Python code is used")
     assert native is not None, "the C compiler is here but conceptmap._speedups is not built"
 
 
