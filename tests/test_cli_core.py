@@ -196,3 +196,14 @@ def test_stats_counts_relationships_as_the_validator_does():
     number copied from it into the document must not be a validator error)."""
     res = run("stats", "-", input="flowchart LR\n  A --> B\n  B ~~~ C\n  C --> A\n")
     assert "  relationships:  2 (plain 2; 1 invisible link not counted)\n" in res.output
+
+
+def test_stats_reports_the_good_files_when_one_cannot_be_read(tmp_path):
+    bad = tmp_path / "bad.mmd"
+    bad.write_text("flowchart LR\n  A[x --> B\n", encoding="utf-8")
+    res = run("stats", str(SEED_MAP), str(bad))
+    assert res.exit_code == 1
+    assert "  concepts:       28\n" in res.output  # the good map is still described
+    assert f"{bad}:2:" in res.output  # and the bad one's error has its position
+    data = json.loads(run("stats", str(SEED_MAP), str(bad), "--format", "json").stdout)
+    assert [d["concepts"] for d in data] == [28]

@@ -9,6 +9,7 @@ import click
 
 from conceptmap.cli import cli
 from conceptmap.cli._common import (
+    InputRejected,
     block_option,
     emit_json,
     format_option,
@@ -17,6 +18,7 @@ from conceptmap.cli._common import (
     load_document,
     load_map,
 )
+from conceptmap.errors import ConceptMapError
 from conceptmap.labels import display_label, display_width, fit
 from conceptmap.model import ConceptMap
 
@@ -108,8 +110,15 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
     from conceptmap.analysis import map_stats
 
     results = []
+    failed: list[str] = []  # one file that cannot be read does not cost the others
     for file in files:
-        maps = [load_map(file, block)] if block is not None else list(load_document(file).maps)
+        try:
+            maps = [load_map(file, block)] if block is not None else list(load_document(file).maps)
+        except ConceptMapError as exc:
+            if len(files) == 1:
+                raise
+            failed.append(str(exc))
+            continue
         for m in maps:
             results.append((file, m, map_stats(m, top=top or None)))
     if fmt == "json":
@@ -117,7 +126,10 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
         for file, m, st in results:
             d = json.loads(st.model_dump_json())
             data.append({"path": file, "block": m.block, "title": m.title, **d})
-        emit_json(data[0] if len(data) == 1 else data)
+        if data:
+            emit_json(data[0] if len(data) == 1 and not failed else data)
+        if failed:
+            raise InputRejected("\n".join(failed))
         return
     chunks = []
     for file, m, st in results:
@@ -153,4 +165,7 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
                     f"(in {d.in_degree}, out {d.out_degree})"
                 )
         chunks.append("\n".join(lines))
-    click.echo("\n\n".join(chunks))
+    if chunks:
+        click.echo("\n\n".join(chunks))
+    if failed:
+        raise InputRejected("\n".join(failed))
