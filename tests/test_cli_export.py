@@ -145,3 +145,31 @@ def test_every_format_is_offered() -> None:
         "html",
         "canvas",
     }
+
+
+@pytest.mark.parametrize("fmt", ["mermaid", "canvas"])
+def test_an_output_path_that_cannot_be_written_is_a_one_line_error(
+    runner: CliRunner, seed_file: Path, tmp_path: Path, fmt: str
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    target = blocker / f"x.{fmt}"
+    result = runner.invoke(cli, ["export", str(seed_file), "--to", fmt, "-o", str(target)])
+    assert result.exit_code == 1 and not isinstance(result.exception, OSError)
+    assert result.stderr.startswith(f"error: cannot write {target}: ")
+    assert len(result.stderr.splitlines()) == 1 and "internal error" not in result.output
+    assert not target.exists()
+
+
+def test_an_unwritable_output_file_names_the_path_and_the_reason(
+    runner: CliRunner, seed_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import conceptmap.cli.export as export_cli
+
+    def refuse(path: object, data: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", "/proc/.x.svg.tmp")
+
+    monkeypatch.setattr(export_cli, "write_atomic", refuse)
+    result = runner.invoke(cli, ["export", str(seed_file), "--to", "mermaid", "-o", "/proc/x.mmd"])
+    assert result.exit_code == 1
+    assert result.stderr == "error: cannot write /proc/x.mmd: No such file or directory\n"

@@ -390,3 +390,51 @@ def test_reports_compare_every_map_with_a_reference(tmp_path):
     assert "Compared with" not in (out / "ann" / "report.md").read_text(encoding="utf-8")
     r = _run(str(students), "-o", str(out), "--reference", str(tmp_path / "none.md"))
     assert r.exit_code == 2 and "--reference" in r.output
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(tmp_path):
+    maps = _folder(tmp_path, broken=False)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    r = _run(str(maps), "-o", str(blocker / "rep"))
+    assert r.exit_code == 1 and not isinstance(r.exception, OSError)
+    assert f"error: cannot write {blocker / 'rep'}: Not a directory" in r.stderr
+    assert "internal error" not in r.output
+
+
+def test_an_output_file_that_cannot_be_written_stops_the_report(tmp_path, monkeypatch):
+    import conceptmap.cli.report as report_cli
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(report_cli, "write_atomic", refuse)
+    maps = _folder(tmp_path, broken=False)
+    out = tmp_path / "out"
+    r = _run(str(maps), "-o", str(out))
+    assert r.exit_code == 1 and not isinstance(r.exception, OSError)
+    (line,) = [ln for ln in r.stderr.splitlines() if "cannot write" in ln]
+    assert line.startswith(f"error: cannot write {out}") and line.endswith(": Permission denied")
+    assert "internal error" not in r.output
+
+
+def test_absolute_paths_stay_absolute_in_the_report(tmp_path, monkeypatch):
+    maps = _folder(tmp_path, broken=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    out = tmp_path / "out"
+    assert _run(str(maps), "-o", str(out)).exit_code == 1  # stale headers: error findings
+    md = (out / "attention" / "report.md").read_text(encoding="utf-8")
+    assert "../" not in md
+    assert f"`{maps / 'attention.md'}`" in md  # the title line names the file as typed
+    assert f"conceptmap validate --fix {maps / 'attention.md'} {maps / 'cards.md'}" in md
+    data = json.loads((out / "attention" / "report.json").read_text(encoding="utf-8"))
+    assert data["map"]["path"] == str(maps / "attention.md")
+    assert {f["path"] for f in data["validation"]["findings"]} == {str(maps / "cards.md")}
+    assert "../" not in (out / "index.md").read_text(encoding="utf-8")
+    # relative PATHs stay relative to where the command ran
+    monkeypatch.chdir(tmp_path)
+    assert _run("maps", "-o", "out2").exit_code == 1
+    md = (tmp_path / "out2" / "attention" / "report.md").read_text(encoding="utf-8")
+    assert "`maps/cards.md:" in md and "`maps/attention.md`" in md

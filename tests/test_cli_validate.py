@@ -101,7 +101,7 @@ def test_exit_codes(notes):
     assert _run("missing.md").exit_code == 2
     (notes / "broken.md").write_text("```mermaid\nflowchart TD\n  A -=> B\n```\n")
     r = _run("broken.md")
-    assert r.exit_code == 2
+    assert r.exit_code == 1  # input rejected, as `stats` and `report` say it
 
 
 def test_correct_documents_exit_zero(tmp_path, monkeypatch):
@@ -222,8 +222,8 @@ def test_an_unreadable_text_file_in_a_folder_is_skipped_with_a_warning(tmp_path)
     r = _run(str(tmp_path / "notes"), "--format", "json")
     assert r.exit_code == 1  # the map's errors, not the .txt: it is skipped
     assert "old.txt: warning: not UTF-8 text" in r.stderr and "skipped" in r.stderr
-    # named on the command line, the same file is an error
-    assert _run(str(tmp_path / "notes" / "old.txt")).exit_code == 2
+    # named on the command line, the same file is an error (input rejected)
+    assert _run(str(tmp_path / "notes" / "old.txt")).exit_code == 1
 
 
 def test_a_moved_map_is_found_by_its_source_notes(tmp_path, monkeypatch):
@@ -301,3 +301,80 @@ def test_min_severity_lists_fewer_findings_and_keeps_summary_and_exit(notes):
     data = json.loads(errors.output)
     assert {f["severity"] for f in data["findings"]} == {"error"}
     assert data["summary"]["warnings"] > 0  # counted, not listed
+
+
+UNCLOSED = "# Notes\n\n```mermaid\nflowchart LR\n  A[open --> B\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("broken.md", UNCLOSED), ("notes.txt", "just some notes, no flowchart\n")],
+)
+def test_a_file_that_cannot_be_checked_is_rejected_and_counted(tmp_path, monkeypatch, name, text):
+    monkeypatch.chdir(tmp_path)
+    Path(name).write_text(text, encoding="utf-8")
+    r = _run(name)
+    assert r.exit_code == 1, r.output  # input rejected, as `stats` says: not a usage error
+    assert f"{name}:" in r.stderr and "error" in r.stderr
+    assert r.stdout.splitlines()[-1] == (
+        "0 errors, 0 warnings, 0 info in 1 file (1 could not be checked)"
+    )
+    j = _run(name, "--format", "json")
+    assert j.exit_code == 1
+    summary = json.loads(j.stdout)["summary"]
+    assert summary["files_checked"] == 1 and summary["files_failed"] == 1
+
+
+def test_a_folder_note_without_flowchart_stays_silent_but_a_broken_map_counts(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "study.txt").write_text("notes, no flowchart\n", encoding="utf-8")
+    r = _run(str(tmp_path / "notes"))
+    assert r.exit_code == 0 and r.stderr == ""  # passed over silently, as the README says
+    assert r.stdout.endswith("in 1 file\n")
+    (tmp_path / "notes" / "map.md").write_text(UNCLOSED, encoding="utf-8")
+    r = _run(str(tmp_path / "notes"), "--format", "json")
+    assert r.exit_code == 1 and "unclosed" in r.stderr
+    assert json.loads(r.stdout)["summary"]["files_failed"] == 1
+
+
+def test_paths_are_shown_as_typed(notes):
+    absolute = str(notes / "maps" / MAP)
+    r = _run(absolute)
+    assert r.stdout.startswith(f"{absolute}:5:21: error[CM101")
+    folder = _run(str(notes / "maps"), "--format", "json")
+    assert {f["path"] for f in json.loads(folder.stdout)["findings"]} == {absolute}
+    relative = _run("maps")
+    assert relative.stdout.startswith(f"maps/{MAP}:5:21: error[CM101")
+
+
+def test_absolute_paths_stay_absolute_from_another_folder(notes, monkeypatch):
+    monkeypatch.chdir(notes / "cards")
+    r = _run(str(notes / "maps"), str(notes / "cards"))
+    assert "../" not in r.output  # never rewritten relative to the working directory
+    assert f"{notes / 'cards' / CARDS}:15:27: error[CM104" in r.stdout
+    assert f"{notes / 'maps' / MAP}:5:21: error[CM101" in r.stdout
+
+
+def test_github_annotations_never_say_none(notes):
+    r = _run(".", "--format", "github")
+    assert r.exit_code == 1
+    assert "None" not in r.stdout
+    # a finding with a declared value only shows that one
+    assert "(declared " in r.stdout and ", actual None" not in r.stdout
+    text = _run(".")
+    assert "None" not in text.stdout
+
+
+def test_fix_reports_a_file_it_cannot_write(notes, monkeypatch):
+    import conceptmap.cli.validate as validate_cli
+
+    def refuse(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(validate_cli, "write_atomic", refuse)
+    before = (notes / "maps" / MAP).read_bytes()
+    r = _run(f"maps/{MAP}", "--fix")
+    assert r.exit_code == 1
+    assert f"error: cannot write maps/{MAP}: Permission denied" in r.stderr
+    assert "internal error" not in r.output and "fixed " not in r.stdout
+    assert (notes / "maps" / MAP).read_bytes() == before

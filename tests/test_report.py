@@ -291,3 +291,13 @@ def test_index_lists_maps_and_failures():
     assert "[Combined knowledge graph](combined/report.md)" in md
     page = index_html([ok, bad], shared=2, combined="combined")
     assert 'href="attention/report.html"' in page and 'href="combined/report.html"' in page
+
+
+def test_glance_leaves_invisible_links_out_of_the_relationship_count():
+    cmap = parse_map("flowchart LR\n  A ==>|uses| B\n  B --- C\n  A ~~~ C\n")
+    md = report_markdown(build_report(cmap))
+    (row,) = [ln for ln in md.splitlines() if ln.startswith("| Relationships |")]
+    assert row == "| Relationships | 2 (1 plain, 1 primary; 1 invisible link not counted) |"
+    only = report_markdown(build_report(parse_map("flowchart LR\n  A ~~~ B\n")))
+    (row,) = [ln for ln in only.splitlines() if ln.startswith("| Relationships |")]
+    assert row == "| Relationships | 0 (1 invisible link not counted) |"

@@ -172,7 +172,7 @@ def test_a_deck_without_a_map_is_checked_against_itself(tmp_path, monkeypatch):
     ]
     # Named explicitly, the deck is checked too (a plain note named so is still an error).
     assert _validate("deck.md").exit_code == 1
-    assert _validate("notes.md").exit_code == 2
+    assert _validate("notes.md").exit_code == 1  # input rejected: no map, no deck
     assert _validate("deck.md", "--fix").exit_code == 0
     assert Path("deck.md").read_text(encoding="utf-8") == deck.replace(
         "**Total Cards:** 4", "**Total Cards:** 3"

@@ -17,15 +17,14 @@ from conceptmap import __version__
 from conceptmap._order import natural_key
 from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.cli import cli
-from conceptmap.cli._common import UsageProblem, emit_json, write_atomic
+from conceptmap.cli._common import InputRejected, UsageProblem, emit_json, write_atomic
 
 # Discovery of maps and of the documents that refer to them is `validate`'s; reuse it.
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import find_map as _find_map
 from conceptmap.cli._inputs import map_reference as _map_ref
-from conceptmap.cli._inputs import read_input as _read
 from conceptmap.cli._inputs import skip_warning
-from conceptmap.cli._inputs import source_notes as _source_notes
+from conceptmap.cli.validate import PathNames, cannot_write
 from conceptmap.errors import ConceptMapError, InputError, MapSyntaxError
 from conceptmap.model import ConceptMap
 from conceptmap.parse import Document, parse_document
@@ -116,6 +115,23 @@ def _names(jobs: list[tuple[Path, int, int]], root: Path) -> dict[tuple[Path, in
     return out
 
 
+def _write(path: Path, data: str | bytes) -> None:
+    """Write one output file atomically; a path that cannot be written (no such folder,
+    no permission, a full disk) stops the command with a one-line error, exit 1."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise InputRejected(cannot_write(path, exc)) from None
+
+
+def _make_folder(path: Path) -> None:
+    """Create the output folder up front, so an unwritable one fails before any work."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputRejected(cannot_write(path, exc)) from None
+
+
 def _metrics(rep: MapReport) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Per-concept metrics and cluster names, for the DOT tooltips and the HTML graph."""
     from conceptmap.export.data import metrics_and_groups
@@ -162,7 +178,7 @@ def _write_outputs(
 
     def write(name: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        write_atomic(folder / name, raw)
+        _write(folder / name, raw)
         files[name] = _sha(raw)
 
     metrics, groups = _metrics(rep)
@@ -341,6 +357,7 @@ def _discover(
     failures, every file looked at, and the files that failed (unreadable, invalid).
     Documents that are neither a map nor about one (study notes) go to *plain*."""
     files, explicit = _collect(paths)
+    naming = PathNames(paths)  # files are shown as their PATH was typed
     bad: set[Path] = set()
     root = Path(os.path.commonpath([str(f.parent) for f in files])) if files else Path.cwd()
     docs: dict[Path, tuple[Any, Document, str]] = {}
@@ -350,7 +367,7 @@ def _discover(
     failed = 0
     for p in files:
         try:
-            f = read[p] = _read(p)
+            f = read[p] = naming.read(p)
         except InputError as exc:
             if skipped := skip_warning(exc, p, explicit):
                 warnings.append(skipped)
@@ -376,7 +393,7 @@ def _discover(
             elif not p.stem.lower().startswith("readme"):  # a folder's README: expected
                 unclaimed.append((p, f.path))
     sources = {
-        p: [(n.path, n.norm, _sha(n.raw)) for n in _source_notes(p, f.norm, read)]
+        p: [(n.path, n.norm, _sha(n.raw)) for n in naming.notes(p, f.norm, read)]
         for p, (f, _, _) in docs.items()
     }
     used = {n for found in sources.values() for n, _, _ in found}
@@ -497,12 +514,15 @@ def report(
     warnings: list[str] = []
     plain: list[str] = []
     jobs, failed, scanned, unreadable = _discover(paths, problems, warnings, plain)
+    if jobs:
+        _make_folder(out)
 
     reference: tuple[str, ConceptMap] | None = None
     options: dict[str, Any] = {"formats": list(fmts), "seed": seed, "graphviz": svg_ok}
     if reference_file is not None:
         try:
-            ref_in = _read(Path(reference_file))
+            ref_path = Path(reference_file).resolve()
+            ref_in = PathNames([reference_file]).read(ref_path)
             ref_doc = parse_document(ref_in.text, path=ref_in.path, block=reference_block)
             reference = (ref_in.path, ref_doc.map(reference_block))
         except ConceptMapError as exc:
@@ -603,6 +623,8 @@ def report(
                     del files[fname]
                     outdated_files.append(f"{job.name}/{fname}")
             files.update(fresh)
+        except click.ClickException:  # an output that cannot be written stops them all
+            raise
         except Exception as exc:  # one broken map must not stop the others
             if isinstance(exc, ConceptMapError):
                 msg = str(exc)
@@ -696,8 +718,10 @@ def report(
                 rep = build_report(graph.cmap, seed=seed, combined=section)
                 note = _write_outputs(folder, graph.cmap, rep, fmts, svg_ok, cfiles)
                 concepts = graph.model_dump_json(indent=2, exclude={"cmap"}) + "\n"
-                write_atomic(folder / "concepts.json", concepts)
+                _write(folder / "concepts.json", concepts)
                 cfiles["concepts.json"] = _sha(concepts)
+            except click.ClickException:
+                raise
             except Exception as exc:  # the per-map reports are still good
                 problems.append(f"combined graph: internal error: {type(exc).__name__}: {exc}")
                 combined_name = None
@@ -759,13 +783,13 @@ def report(
 
     if entries or removed:
         every = sorted([*entries, *listed], key=lambda e: (natural_key(e.path), e.name))
-        write_atomic(
+        _write(
             out / "index.md",
             index_markdown(
                 every, shared=shared_count, combined=combined_name, link=_link(fmts, "md")
             ),
         )
-        write_atomic(
+        _write(
             out / "index.html",
             index_html(
                 every,
@@ -775,7 +799,7 @@ def report(
                 link=_link(fmts, "html"),
             ),
         )
-        write_atomic(cache_path, json.dumps(new_cache, indent=2, sort_keys=True) + "\n")
+        _write(cache_path, json.dumps(new_cache, indent=2, sort_keys=True) + "\n")
 
     if not quiet:
         for line in lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +19,14 @@ from conceptmap.cli._common import (
     read_text,
     write_atomic,
 )
-from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, skip_warning
+from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, display_path, skip_warning
 from conceptmap.cli._inputs import InputFile as _File
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import find_map as _find_map
 from conceptmap.cli._inputs import map_reference as _map_ref
-from conceptmap.cli._inputs import read_input as _read
 from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import InputError, MapSyntaxError
-from conceptmap.parse import Document, parse_document
+from conceptmap.parse import Document, decode_bytes, parse_document
 from conceptmap.validate import (
     ValidateConfig,
     ValidationResult,
@@ -43,7 +42,71 @@ from conceptmap.validate.rules import RULES
 
 _RULE = {r.name: r for r in RULES}
 
-__all__ = ["validate"]
+__all__ = ["PathNames", "cannot_write", "validate"]
+
+
+class PathNames:
+    """Names the files a run reads the way the user typed the PATH they were found under.
+
+    ``collect_inputs`` hands back resolved (absolute) paths; shown relative to the working
+    directory, an absolute PATH would come back as ``../../...``, which only works from
+    one directory. Here a file named on the command line keeps its name, a file found in
+    a folder PATH is that folder as typed plus the file's place below it, and any other
+    file (a source note next to a map) is shown absolute when every PATH was, else
+    relative to the working directory.
+
+    >>> names = PathNames(["/no/such/maps/", "notes"])
+    >>> names.shown(Path("/no/such/maps/ml/a.md")), names.shown(Path.cwd() / "notes/b.md")
+    ('/no/such/maps/ml/a.md', 'notes/b.md')
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._exact: dict[Path, str] = {}
+        roots: list[tuple[Path, Path]] = []
+        typed = [Path(raw) for raw in paths]
+        for p in typed:
+            root = p if p.is_dir() else p.parent
+            if p.is_file():
+                self._exact[p.resolve()] = str(p)
+            roots.append((root.resolve(), root))
+        # the deepest folder first: a file below two PATHs is shown under the nearer one
+        self._roots = sorted(roots, key=lambda r: -len(r[0].parts))
+        self._absolute = bool(typed) and all(p.is_absolute() for p in typed)
+
+    def shown(self, path: Path) -> str:
+        """How to show the (resolved) *path* in findings, messages and commands."""
+        if path in self._exact:
+            return self._exact[path]
+        for resolved, typed in self._roots:
+            if path.is_relative_to(resolved):
+                return str(typed / path.relative_to(resolved))
+        return str(path) if self._absolute else display_path(path)
+
+    def read(self, path: Path) -> _File:
+        """The file at *path*, named as :meth:`shown` says; :class:`InputError` if unreadable."""
+        shown = self.shown(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", path=shown) from None
+        return _File(shown, raw, decode_bytes(raw, path=shown))
+
+    def notes(self, map_path: Path, map_text: str, known: Mapping[Path, _File]) -> list[_File]:
+        """The map's source notes (see ``source_notes``), named as :meth:`shown` says."""
+        # source_notes names a note it read itself relative to the working directory
+        return [
+            _File(self.shown(Path(n.path).resolve()), n.raw, n.text)
+            for n in _source_notes(map_path, map_text, dict(known))
+        ]
+
+
+def cannot_write(path: str | Path, exc: OSError) -> str:
+    """The one-line error for an output file that cannot be written (not a bug: exit 1).
+
+    >>> cannot_write("/proc/x.svg", FileNotFoundError(2, "No such file or directory"))
+    'error: cannot write /proc/x.svg: No such file or directory'
+    """
+    return f"error: cannot write {path}: {exc.strerror or exc}"
 
 
 def _find_config(start: Path) -> ValidateConfig:
@@ -70,16 +133,23 @@ def _check_rules(names: list[str]) -> None:
             raise UsageProblem(f"unknown rule {n!r}; see docs/validate-rules.md")
 
 
+def _values(f: Finding) -> str:
+    """`` (declared X, actual Y)`` after a message: only the values the finding has.
+
+    >>> _values(Finding(rule="r", code="CM1", severity="info", path="m.md", line=1,
+    ...                 column=1, declared="Why Needed", message="m"))
+    ' (declared Why Needed)'
+    """
+    parts = []
+    if f.declared is not None:
+        parts.append(f"declared {f.declared}")
+    if f.actual is not None:
+        parts.append(f"actual {f.actual}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def _format_text(f: Finding) -> str:
-    extra = ""
-    if f.declared is not None or f.actual is not None:
-        parts = []
-        if f.declared is not None:
-            parts.append(f"declared {f.declared}")
-        if f.actual is not None:
-            parts.append(f"actual {f.actual}")
-        extra = f" ({', '.join(parts)})"
-    return f"{f.path}:{f.line}:{f.column}: {f.severity}[{f.code} {f.rule}]: {f.message}{extra}"
+    return f"{f.path}:{f.line}:{f.column}: {f.severity}[{f.code} {f.rule}]: {f.message}{_values(f)}"
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
@@ -91,22 +161,27 @@ def _gh_escape(text: str, prop: bool = False) -> str:
 
 def _format_github(f: Finding) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity]
-    msg = f.message
-    if f.declared is not None or f.actual is not None:
-        msg += f" (declared {f.declared}, actual {f.actual})"
+    msg = f.message + _values(f)
     return (
         f"::{level} file={_gh_escape(f.path, True)},line={f.line},col={f.column},"
         f"title={_gh_escape(f'{f.code} {f.rule}', True)}::{_gh_escape(msg)}"
     )
 
 
-def _summary_line(findings: list[Finding], files: int) -> str:
+def _summary_line(findings: list[Finding], files: int, failed: int = 0) -> str:
+    """The last line of the text output; *failed* of the *files* could not be checked.
+
+    >>> _summary_line([], 1, failed=1)
+    '0 errors, 0 warnings, 0 info in 1 file (1 could not be checked)'
+    """
     s = summarise(findings)
     text = (
         f"{s.errors} error{'s' if s.errors != 1 else ''}, "
         f"{s.warnings} warning{'s' if s.warnings != 1 else ''}, {s.info} info "
         f"in {files} file{'s' if files != 1 else ''}"
     )
+    if failed:
+        text += f" ({failed} could not be checked)"
     if s.fixable:
         text += f" ({s.fixable} fixable with --fix)"
     return text
@@ -173,7 +248,8 @@ def validate(
 
     PATH may be a directory: every map in it is checked, and so is every document whose
     `**Concept Map:**` line names one. Exit status: 0 no errors, 1 errors (or warnings
-    with --strict), 2 usage or parse error.
+    with --strict) or a file that could not be checked (unreadable, invalid Mermaid), 2
+    usage error.
 
     \b
     Examples:
@@ -198,11 +274,14 @@ def validate(
         raise UsageProblem(str(exc)) from None
 
     files, explicit = _collect(paths)
+    names = PathNames([*paths, *([map_file] if map_file is not None else [])])
+    _read = names.read
     if not files and map_file is None:
         raise UsageProblem(
             f"no documents in {', '.join(paths)} (looked for {', '.join(DOCUMENT_SUFFIXES)} files)"
         )
     problems: list[str] = []
+    failed: set[Path] = set()  # files that could not be checked: unreadable, invalid
     maps: dict[Path, tuple[_File, Document]] = {}
     siblings: dict[Path, list[Path]] = {}
     docs: dict[Path, _File] = {}
@@ -217,10 +296,9 @@ def validate(
             docs[p] = f
             maps[p] = (f, parse_document(f.text, path=f.path))
             return True
-        except MapSyntaxError as exc:
+        except (MapSyntaxError, InputError) as exc:
             problems.append(str(exc))
-        except InputError as exc:
-            problems.append(str(exc))
+            failed.add(p)
         return False
 
     if map_file is not None:
@@ -237,6 +315,7 @@ def validate(
                         click.echo(skipped, err=True)
                     else:
                         problems.append(str(exc))
+                        failed.add(p)
             siblings[mp] = [p for p in siblings[mp] if p in docs]
     else:
         refs: list[tuple[Path, str]] = []
@@ -248,6 +327,7 @@ def validate(
                     click.echo(skipped, err=True)
                 else:
                     problems.append(str(exc))
+                    failed.add(p)
                 continue
             docs[p] = f
             ref = _map_ref(f.norm)
@@ -258,11 +338,14 @@ def validate(
                 maps[p] = (f, parse_document(f.text, path=f.path))
             except MapSyntaxError as exc:
                 problems.append(str(exc))
+                failed.add(p)
             except InputError as exc:
                 if is_card_deck(f.norm, path=f.path):
                     decks.append(p)  # no map, but a deck's counts can still be checked
                 elif p in explicit:
                     problems.append(str(exc))
+                    failed.add(p)
+                # else: a file in a folder with no flowchart (study notes): passed over
         for p, ref in refs:
             f = docs[p]
             found = _find_map(ref, p, f.norm, maps, lambda m: m[0].norm)
@@ -321,7 +404,7 @@ def validate(
 
     results: list[tuple[Path, ValidationResult, Callable[[Path], ValidationResult]]] = []
     for mp in sorted(maps, key=lambda m: natural_key(str(m))):
-        sources[mp] = [(n.path, n.norm) for n in _source_notes(mp, maps[mp][0].norm, docs)]
+        sources[mp] = [(n.path, n.norm) for n in names.notes(mp, maps[mp][0].norm, docs)]
         results.append((mp, check_map(mp), check_map))
     for p in sorted(set(decks), key=lambda d: natural_key(str(d))):
         results.append((p, check_deck(p), check_deck))
@@ -337,7 +420,6 @@ def validate(
             new = fix_document(f.text, result, path=f.path)
             if new == f.text:
                 continue
-            changed = True
             if diff:
                 diffs.append(
                     "".join(
@@ -350,14 +432,19 @@ def validate(
                     )
                 )
             elif fix:
-                write_atomic(p, f.encode(new))
+                try:
+                    write_atomic(p, f.encode(new))
+                except OSError as exc:
+                    problems.append(cannot_write(f.path, exc))
+                    continue
+                changed = True
                 written.append(f.path)
                 docs[p] = _File(f.path, f.encode(new), new)
-        if fix and changed and not diff:
+        if changed:
             result = check(mp)  # validate again what was written: what is left is reported
         findings.extend(result.findings)
     findings = sorted(set(findings), key=Finding.sort_key)
-    checked = len(docs)
+    checked = len(docs.keys() | failed)
     rank = SEVERITIES.index(min_severity)
     listed = [x for x in findings if SEVERITIES.index(x.severity) <= rank]
 
@@ -378,6 +465,7 @@ def validate(
                     "info": s.info,
                     "fixable": s.fixable,
                     "files_checked": checked,
+                    "files_failed": len(failed),
                     "files_with_findings": s.files,
                     "fixed_files": written,
                 },
@@ -392,12 +480,10 @@ def validate(
             click.echo(text)
         for w in written:
             click.echo(f"fixed {w}")
-        click.echo(_summary_line(findings, checked))
+        click.echo(_summary_line(findings, checked, len(failed)))
 
-    if problems:
-        raise SystemExit(2)
     s = summarise(findings)
-    if diff and diffs:
-        raise SystemExit(1)
-    if s.errors or (config.strict and s.warnings):
+    # A file that could not be checked, or written back, is input rejected (as in `stats`
+    # and `report`): exit 1, like error findings.
+    if problems or (diff and diffs) or s.errors or (config.strict and s.warnings):
         raise SystemExit(1)

@@ -36,6 +36,7 @@ from conceptmap.analysis import (
     map_stats,
     quality,
 )
+from conceptmap.analysis.clusters import top_subgraph
 from conceptmap.analysis.compare import ComparisonResult, compare_maps
 from conceptmap.analysis.results import (
     TIERS,
@@ -160,7 +161,8 @@ class PathwayStep(_Frozen):
     concepts: tuple[str, ...] = Field(description="Concept ids it names (empty: none found).")
     status: Literal["ok", "unknown", "gap", "order"] = Field(
         description="ok; unknown: names no concept; gap: no relationship with the previous "
-        "step; order: comes before one of its prerequisites."
+        "step; order: the step before it needs it (the pathway puts a prerequisite after "
+        "the step that needs it)."
     )
     messages: tuple[str, ...] = Field(description="The validator's messages for this step.")
 
@@ -224,6 +226,11 @@ class MapReport(_Frozen):
     centrality: CentralityResult
     tiers: tuple[TierCount, ...] = Field(description="Critical, High, Medium, Low.")
     clusters: ClusterResult
+    subgraph_concepts: int = Field(
+        0,
+        description="Concepts inside a subgraph (nested ones included): clusters.agreement "
+        "compares the clusters with the subgraphs over these concepts only.",
+    )
     bridges: BridgeResult
     learning_order: OrderResult
     pathways: tuple[Pathway, ...] = Field(description="The document's own learning pathways.")
@@ -484,6 +491,7 @@ def build_report(
         centrality=cent,
         tiers=tiers,
         clusters=topics,
+        subgraph_concepts=sum(top_subgraph(cmap, c.id) is not None for c in cmap.concepts),
         bridges=bridges(cmap, clusters=topics),  # the clusters the report shows, found once
         learning_order=learning_order(cmap, relations=relations),
         pathways=_pathways(cmap, texts, findings, claims),

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from conceptmap.analysis.results import RelationRef
 from conceptmap.labels import split_tags
-from conceptmap.report.build import MapReport
+from conceptmap.report.build import MapReport, PathwayStep
 
 __all__ = [
     "MAX_ROWS",
@@ -37,7 +37,7 @@ MAX_ROWS = 100
 # Enough to keep user text literal inline: with [ ] escaped no link can form, so ( ) may stay.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _TIER_NOTE = {
-    "Critical": "the hubs: learn these first, everything else hangs on them",
+    "Critical": "the hubs: more relationships touch them than any other concepts",
     "High": "well connected: core ideas of the topic",
     "Medium": "supporting ideas",
     "Low": "details and leaves",
@@ -46,7 +46,7 @@ _STATUS = {
     "ok": "✓ linked to the previous step",
     "unknown": "✗ not a concept of the diagram",
     "gap": "✗ no relationship with the previous step",
-    "order": "⚠ comes before one of its prerequisites",
+    "order": "⚠ needed by the step before it",
 }
 
 
@@ -131,7 +131,12 @@ class _Names:
 # -- sections -----------------------------------------------------------------------------
 def _glance(r: MapReport, n: _Names) -> str:
     s = r.stats
-    kinds = ", ".join(f"{v} {esc(k)}" for k, v in sorted(s.relationships_by_kind.items()))
+    # invisible `~~~` links are layout hints, not relationships: left out, as stats does
+    by_kind = sorted(s.relationships_by_kind.items())
+    kinds = ", ".join(f"{v} {esc(k)}" for k, v in by_kind if k != "invisible")
+    hidden = s.relationships - s.visible_relationships
+    if hidden:
+        kinds = "; ".join(filter(None, [kinds, f"{_plural(hidden, 'invisible link')} not counted"]))
     comp = len(s.components)
     comp_text = (
         "1 – every concept can be reached from every other"
@@ -289,10 +294,7 @@ def _clusters(r: MapReport, n: _Names) -> str:
     rows = [["Modularity", _num(cl.modularity), _num(cl.subgraph_modularity)]]
     parts.append(table(["Measure", "Algorithm's clusters", "Author's subgraphs"], rows, limit=None))
     if cl.agreement is not None:
-        parts.append(
-            f"Agreement between the two groupings: NMI **{_num(cl.agreement.nmi)}**, "
-            f"ARI **{_num(cl.agreement.ari)}**."
-        )
+        parts.append(_agreement(r))
     parts.append(
         "> **Reading the figures.** *Modularity* measures how cleanly a grouping splits the "
         "map: 0 is no better than chance, above 0.3 means clear topics. *NMI* (normalised "
@@ -330,8 +332,46 @@ def _clusters(r: MapReport, n: _Names) -> str:
             )
         )
     elif r.stats.subgraphs:
-        parts.append("No concept looks misplaced: the clusters follow the subgraphs.")
+        parts.append(_none_misplaced(r))
     return "\n\n".join(parts)
+
+
+def _few_in_subgraphs(r: MapReport) -> bool:
+    """Fewer than half of the concepts are in a subgraph: too few to judge the clusters by."""
+    return 2 * r.subgraph_concepts < r.stats.concepts
+
+
+def _agreement(r: MapReport) -> str:
+    """NMI and ARI, saying over how many concepts they are computed (those in a subgraph)."""
+    a = r.clusters.agreement
+    assert a is not None
+    inside, total = r.subgraph_concepts, r.stats.concepts
+    over = (
+        f"all {_plural(total, 'concept')}, every one in a subgraph"
+        if inside == total
+        else f"the {inside} of {_plural(total, 'concept')} that are in a subgraph"
+    )
+    text = (
+        f"Agreement between the two groupings (over {over}): NMI **{_num(a.nmi)}**, "
+        f"ARI **{_num(a.ari)}**."
+    )
+    if _few_in_subgraphs(r):
+        text += (
+            " Fewer than half of the concepts are in a subgraph, so these figures say "
+            "little about the map as a whole."
+        )
+    return text
+
+
+def _none_misplaced(r: MapReport) -> str:
+    """No concept misplaced: the clusters follow the subgraphs, if enough concepts are in one."""
+    if not _few_in_subgraphs(r):
+        return "No concept looks misplaced: the clusters follow the subgraphs."
+    return (
+        "No concept in a subgraph looks misplaced, but only "
+        f"{r.subgraph_concepts} of {_plural(r.stats.concepts, 'concept')} are in one: too few "
+        "to say whether the clusters follow the subgraphs."
+    )
 
 
 def _bridges(r: MapReport, n: _Names) -> str:
@@ -468,11 +508,13 @@ def _pathways(r: MapReport, n: _Names) -> str:
         parts.append(f"### {esc(p.title)}\n\n{_code(p.path)} – {verdict}.")
         rows = []
         previous_known = False
+        previous = None
         for s in p.steps:
-            status = _STATUS[s.status]
+            status = _order_status(previous) if s.status == "order" else _STATUS[s.status]
             if s.status == "ok" and not previous_known:
                 status = "✓ in the diagram"
             previous_known = bool(s.concepts)
+            previous = s
             rows.append(
                 [
                     str(s.index),
@@ -492,6 +534,21 @@ def _pathways(r: MapReport, n: _Names) -> str:
         if notes:
             parts.append("\n".join(notes))
     return "\n\n".join(parts)
+
+
+def _order_status(previous: PathwayStep | None) -> str:
+    """The check of a step that the step before it needs (CM403): the pathway-order
+    finding sits on the later step, the prerequisite the pathway puts too late.
+
+    >>> from conceptmap.report.build import PathwayStep
+    >>> before = PathwayStep(index=2, name="Decoder Architecture", line=9, column=4,
+    ...                      concepts=("DECODER",), status="gap", messages=())
+    >>> _order_status(before)
+    '⚠ step 2 (Decoder Architecture) needs it but comes first'
+    """
+    if previous is None:
+        return _STATUS["order"]
+    return f"⚠ step {previous.index} ({esc(previous.name)}) needs it but comes first"
 
 
 def _quality(r: MapReport, n: _Names) -> str:
