@@ -180,6 +180,21 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
         native.fast_match("A", 5)
     with pytest.raises(TypeError):
         native.fast_run("A-->B", 0, {}, {}, [], "members", object, {}, print, frozenset())  # type: ignore[arg-type]
+    succ = {"A": [("B", 1.0, 0)], "B": [("A", 1.0, 1)]}
+    good = {"A": (0, 0, "A"), "B": (0, 0, "B")}
+    assert native.scc_order(["A", "B"], {"A", "B"}, succ, good) == (["A", "B"], [["B", "A"]])
+    with pytest.raises(KeyError):
+        native.scc_order(["A", "B"], {"A", "B"}, succ, {"A": (0, 0, "A")})
+    with pytest.raises(TypeError):
+        native.scc_order(["A", "B"], {"A", "B"}, succ, {"A": (0, 0, "A"), "B": (0, "B")})
+    with pytest.raises(ValueError):  # the last item must be the concept itself
+        native.scc_order(["A", "B"], {"A", "B"}, succ, {"A": (0, 0, "A"), "B": (0, 0, "A")})
+    with pytest.raises(ValueError):  # B reached, but not among the roots
+        native.scc_order(["A"], {"A", "B"}, succ, good)
+    with pytest.raises(TypeError):
+        native.scc_order(["A"], {"A"}, {"A": [["B"]]}, good)  # type: ignore[dict-item]
+    with pytest.raises(TypeError):
+        native.tarjan(["A"], ["A"], succ)  # type: ignore[arg-type]
 
 
 def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]
@@ -197,7 +212,13 @@ def test_learning_graph_and_components_built_in_c_are_the_python_ones() -> None:
     invisible links and unknown or ambiguous phrases."""
     import random
 
-    from conceptmap.analysis.paths import _Learning, _tarjan, learning_order, prerequisites
+    from conceptmap.analysis.paths import (
+        _kahn,
+        _Learning,
+        _tarjan,
+        learning_order,
+        prerequisites,
+    )
     from conceptmap.model import ConceptMap
 
     labels = ("uses", "extended by", "relates to", None, "type", "types", "", "  ", "part of")
@@ -228,3 +249,6 @@ def test_learning_graph_and_components_built_in_c_are_the_python_ones() -> None:
         target = rng.choice(cmap.concepts).id
         assert prerequisites(cmap, target) == _without_speedups(prerequisites, cmap, target)
         assert learning_order(cmap) == _without_speedups(learning_order, cmap)
+        # the order itself, with many equal (depth, degree) pairs: ties go by id in both
+        prio = {v: (rng.randrange(-2, 2), rng.randrange(-2, 1), v) for v in nodes}
+        assert _kahn(nodes, compiled, prio) == _without_speedups(_kahn, nodes, pure, prio)

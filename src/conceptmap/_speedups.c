@@ -910,50 +910,130 @@ error:
     return NULL;
 }
 
-/* tarjan(roots, nodes, succ) -> list of components (lists of ids)
- *
- * paths._tarjan: strongly connected components of the subgraph of succ induced by the
- * set *nodes*, iterative, starting from each of *roots* (sorted ids) in turn; the same
- * components in the same order, each listed as the Python version lists it. */
+/* A binary min-heap of component indices by their (distinct) ranks. */
 typedef struct {
-    PyObject *v;      /* borrowed: a key of index */
+    Py_ssize_t *rank; /* of each component */
+    Py_ssize_t *heap; /* component indices */
+    Py_ssize_t n;
+} Heap;
+
+#define HEAP_LESS(h, a, b) ((h)->rank[a] < (h)->rank[b])
+
+static void
+heap_push(Heap *h, Py_ssize_t ci)
+{
+    Py_ssize_t i = h->n++;
+    h->heap[i] = ci;
+    while (i > 0) {
+        Py_ssize_t parent = (i - 1) / 2;
+        if (!HEAP_LESS(h, h->heap[i], h->heap[parent])) break;
+        Py_ssize_t t = h->heap[i]; h->heap[i] = h->heap[parent]; h->heap[parent] = t;
+        i = parent;
+    }
+}
+
+static Py_ssize_t
+heap_pop(Heap *h)
+{
+    Py_ssize_t out = h->heap[0];
+    h->heap[0] = h->heap[--h->n];
+    Py_ssize_t i = 0;
+    for (;;) {
+        Py_ssize_t l = 2 * i + 1, r = l + 1, best = i;
+        if (l < h->n && HEAP_LESS(h, h->heap[l], h->heap[best])) best = l;
+        if (r < h->n && HEAP_LESS(h, h->heap[r], h->heap[best])) best = r;
+        if (best == i) return out;
+        Py_ssize_t t = h->heap[i]; h->heap[i] = h->heap[best]; h->heap[best] = t;
+        i = best;
+    }
+}
+
+/* Strongly connected components (iterative Tarjan) of the subgraph of succ induced by the
+ * set *nodes*, starting from each of *roots* (sorted ids) in turn: paths._tarjan's search.
+ * Slots number the ids in the order they are reached; components are numbered in the
+ * order they are completed, their members listed as popped off the stack. */
+typedef struct {
+    PyObject *v;      /* borrowed: a key of nodes */
     PyObject *edges;  /* borrowed: succ[v] or NULL */
     Py_ssize_t next;  /* next edge to look at */
-    Py_ssize_t vi;    /* v's index */
+    Py_ssize_t vi;    /* v's slot */
 } Frame;
 
-static PyObject *
-py_tarjan(PyObject *self, PyObject *args)
+typedef struct {
+    Py_ssize_t n;           /* slots used */
+    PyObject **name;        /* borrowed: the id in each slot */
+    Py_ssize_t *root_pos;   /* each slot's position in roots (its rank by id) */
+    Py_ssize_t *comp;       /* each slot's component */
+    Py_ssize_t ncomp;
+    Py_ssize_t *comp_start; /* component c is popped[comp_start[c] .. comp_start[c + 1]) */
+    Py_ssize_t *popped;     /* slots in the order they were popped */
+    Py_ssize_t *edge;       /* with edges: pairs (from slot, to slot), one per relationship */
+    Py_ssize_t nedge, edge_cap;
+} Scc;
+
+static void
+scc_free(Scc *s)
 {
-    PyObject *roots, *nodes, *succ;
-    if (!PyArg_ParseTuple(args, "OOO!", &roots, &nodes, &PyDict_Type, &succ)) return NULL;
+    PyMem_Free(s->name); PyMem_Free(s->root_pos); PyMem_Free(s->comp);
+    PyMem_Free(s->comp_start); PyMem_Free(s->popped); PyMem_Free(s->edge);
+}
+
+static int
+scc_add_edge(Scc *s, Py_ssize_t from, Py_ssize_t to)
+{
+    if (s->nedge == s->edge_cap) {
+        Py_ssize_t cap = s->edge_cap ? 2 * s->edge_cap : 64;
+        Py_ssize_t *grown = PyMem_Realloc(s->edge, sizeof(Py_ssize_t) * 2 * cap);
+        if (grown == NULL) { PyErr_NoMemory(); return -1; }
+        s->edge = grown;
+        s->edge_cap = cap;
+    }
+    s->edge[2 * s->nedge] = from;
+    s->edge[2 * s->nedge + 1] = to;
+    s->nedge++;
+    return 0;
+}
+
+/* 0, or -1 with an exception set (then scc_free still frees what was allocated) */
+static int
+scc_find(PyObject *roots, PyObject *nodes, PyObject *succ, int with_edges, Scc *s)
+{
+    memset(s, 0, sizeof(*s));
     if (!PyAnySet_Check(nodes)) {
         PyErr_SetString(PyExc_TypeError, "nodes must be a set");
-        return NULL;
+        return -1;
     }
     PyObject *rfast = PySequence_Fast(roots, "roots must be a sequence");
-    if (rfast == NULL) return NULL;
+    if (rfast == NULL) return -1;
     Py_ssize_t cap = PySet_GET_SIZE(nodes) + 1;
-    /* index/low by a dict id -> slot; low[], on_stack[] and names[] by slot */
-    PyObject *slot_of = PyDict_New();
-    PyObject *out = PyList_New(0);
+    PyObject *slot_of = PyDict_New(); /* id -> slot */
     Py_ssize_t *low = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
     char *on_stack = PyMem_Calloc(cap, 1);
-    PyObject **stack = PyMem_Malloc(sizeof(PyObject *) * cap);
-    Py_ssize_t *stack_slot = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    Py_ssize_t *stack = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
     Frame *work = PyMem_Malloc(sizeof(Frame) * cap);
-    Py_ssize_t sp = 0, wp = 0, counter = 0;
-    if (!slot_of || !out || !low || !on_stack || !stack || !stack_slot || !work) {
+    s->name = PyMem_Malloc(sizeof(PyObject *) * cap);
+    s->root_pos = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    s->comp = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    s->comp_start = PyMem_Malloc(sizeof(Py_ssize_t) * (cap + 1));
+    s->popped = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
+    Py_ssize_t sp = 0, wp = 0, counter = 0, npopped = 0;
+    if (!slot_of || !low || !on_stack || !stack || !work || !s->name || !s->root_pos ||
+        !s->comp || !s->comp_start || !s->popped) {
         PyErr_NoMemory();
         goto error;
     }
+    for (Py_ssize_t i = 0; i < cap; i++) s->root_pos[i] = -1;
     Py_ssize_t nr = PySequence_Fast_GET_SIZE(rfast);
     for (Py_ssize_t r = 0; r < nr; r++) {
         PyObject *root = PySequence_Fast_GET_ITEM(rfast, r);
-        int seen = PyDict_Contains(slot_of, root);
-        if (seen < 0) goto error;
-        if (seen) continue;
+        PyObject *seen = PyDict_GetItemWithError(slot_of, root);
+        if (seen != NULL) {
+            s->root_pos[PyLong_AsSsize_t(seen)] = r;
+            continue;
+        }
+        if (PyErr_Occurred()) goto error;
         if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "roots not in nodes"); goto error; }
+        s->root_pos[counter] = r;
 #define VISIT(node)                                                                         \
     do {                                                                                    \
         PyObject *slot_ = PyLong_FromSsize_t(counter);                                      \
@@ -963,11 +1043,15 @@ py_tarjan(PyObject *self, PyObject *args)
         if (rc_ < 0) goto error;                                                            \
         low[counter] = counter;                                                             \
         on_stack[counter] = 1;                                                              \
-        stack[sp] = (node);                                                                 \
-        stack_slot[sp++] = counter;                                                         \
+        s->name[counter] = (node);                                                          \
+        stack[sp++] = counter;                                                              \
         work[wp].v = (node);                                                                \
         work[wp].edges = PyDict_GetItemWithError(succ, (node));                             \
         if (work[wp].edges == NULL && PyErr_Occurred()) goto error;                         \
+        if (work[wp].edges != NULL && !PyList_Check(work[wp].edges)) {                      \
+            PyErr_SetString(PyExc_TypeError, "succ values must be lists");                  \
+            goto error;                                                                     \
+        }                                                                                   \
         work[wp].next = 0;                                                                  \
         work[wp++].vi = counter++;                                                          \
     } while (0)
@@ -978,6 +1062,10 @@ py_tarjan(PyObject *self, PyObject *args)
             Py_ssize_t ne = f->edges ? PyList_GET_SIZE(f->edges) : 0;
             while (f->next < ne) {
                 PyObject *e = PyList_GET_ITEM(f->edges, f->next++);
+                if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) < 1) {
+                    PyErr_SetString(PyExc_TypeError, "succ entries must be tuples");
+                    goto error;
+                }
                 PyObject *w = PyTuple_GET_ITEM(e, 0);
                 int in = PySet_Contains(nodes, w);
                 if (in < 0) goto error;
@@ -986,12 +1074,14 @@ py_tarjan(PyObject *self, PyObject *args)
                 if (ws == NULL) {
                     if (PyErr_Occurred()) goto error;
                     if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "bad nodes"); goto error; }
+                    if (with_edges && scc_add_edge(s, f->vi, counter) < 0) goto error;
                     /* w is a key of nodes (borrowed from the set, alive while it is) */
                     VISIT(w);
                     descended = 1;
                     break;
                 }
                 Py_ssize_t wi = PyLong_AsSsize_t(ws);
+                if (with_edges && scc_add_edge(s, f->vi, wi) < 0) goto error;
                 if (on_stack[wi] && wi < low[f->vi]) low[f->vi] = wi;
             }
             if (descended) continue;
@@ -1000,33 +1090,192 @@ py_tarjan(PyObject *self, PyObject *args)
             wp--;
             if (wp > 0 && low[vi] < low[work[wp - 1].vi]) low[work[wp - 1].vi] = low[vi];
             if (low[vi] == vi) {
-                PyObject *comp = PyList_New(0);
-                if (comp == NULL) goto error;
+                s->comp_start[s->ncomp] = npopped;
                 Py_ssize_t wi;
                 do {
-                    wi = stack_slot[--sp];
+                    wi = stack[--sp];
                     on_stack[wi] = 0;
-                    if (PyList_Append(comp, stack[sp]) < 0) { Py_DECREF(comp); goto error; }
+                    s->comp[wi] = s->ncomp;
+                    s->popped[npopped++] = wi;
                 } while (wi != vi);
-                int rc = PyList_Append(out, comp);
-                Py_DECREF(comp);
-                if (rc < 0) goto error;
+                s->ncomp++;
             }
         }
 #undef VISIT
     }
+    s->n = counter;
+    s->comp_start[s->ncomp] = npopped;
     Py_DECREF(rfast);
     Py_DECREF(slot_of);
-    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(stack_slot);
-    PyMem_Free(work);
-    return out;
+    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(work);
+    return 0;
 error:
     Py_DECREF(rfast);
     Py_XDECREF(slot_of);
-    Py_XDECREF(out);
-    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(stack_slot);
-    PyMem_Free(work);
-    return NULL;
+    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(work);
+    return -1;
+}
+
+/* The ids of component c as a new list (members in the order given by slots[]) */
+static PyObject *
+scc_members(Scc *s, Py_ssize_t c, Py_ssize_t *slots)
+{
+    Py_ssize_t a = s->comp_start[c], b = s->comp_start[c + 1];
+    PyObject *comp = PyList_New(b - a);
+    if (comp == NULL) return NULL;
+    for (Py_ssize_t k = a; k < b; k++) {
+        PyObject *v = s->name[slots[k]];
+        Py_INCREF(v);
+        PyList_SET_ITEM(comp, k - a, v);
+    }
+    return comp;
+}
+
+/* tarjan(roots, nodes, succ) -> list of components (lists of ids)
+ *
+ * paths._tarjan: the same components in the same order, each listed as the Python
+ * version lists it. */
+static PyObject *
+py_tarjan(PyObject *self, PyObject *args)
+{
+    PyObject *roots, *nodes, *succ;
+    if (!PyArg_ParseTuple(args, "OOO!", &roots, &nodes, &PyDict_Type, &succ)) return NULL;
+    Scc s;
+    if (scc_find(roots, nodes, succ, 0, &s) < 0) { scc_free(&s); return NULL; }
+    PyObject *out = PyList_New(s.ncomp);
+    for (Py_ssize_t c = 0; out != NULL && c < s.ncomp; c++) {
+        PyObject *comp = scc_members(&s, c, s.popped);
+        if (comp == NULL) { Py_CLEAR(out); break; }
+        PyList_SET_ITEM(out, c, comp);
+    }
+    scc_free(&s);
+    return out;
+}
+
+/* scc_order(roots, nodes, succ, priority) -> (order, cycles)
+ *
+ * paths._kahn: the components of tarjan(roots, nodes, succ) learned in topological order
+ * of the condensation (a component is ready when every component with a relationship into
+ * it is learned; parallel relationships count, and release, once each); of the ready ones
+ * the one whose smallest member has the smallest priority comes first, its members in
+ * priority order. priority[v] must be (int, int, v) for every v of nodes and roots must be
+ * sorted(nodes), so priorities compare as (int, int, position in roots): C integers.
+ * *cycles* lists the components of more than one member (as tarjan lists them). */
+typedef struct {
+    long long a, b;
+    Py_ssize_t pos, slot;
+} Key;
+
+static int
+key_cmp(const void *x, const void *y)
+{
+    const Key *p = x, *q = y;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    if (p->b != q->b) return p->b < q->b ? -1 : 1;
+    return (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+static PyObject *
+py_scc_order(PyObject *self, PyObject *args)
+{
+    PyObject *roots, *nodes, *succ, *priority;
+    if (!PyArg_ParseTuple(args, "OOO!O!", &roots, &nodes, &PyDict_Type, &succ, &PyDict_Type,
+                          &priority))
+        return NULL;
+    Scc s;
+    PyObject *order = NULL, *cycles = NULL, *result = NULL;
+    Key *keys = NULL;
+    Py_ssize_t *sorted = NULL, *fill = NULL, *crank = NULL, *out_start = NULL, *out = NULL;
+    Py_ssize_t *indeg = NULL, *heap = NULL;
+    if (scc_find(roots, nodes, succ, 1, &s) < 0) goto done;
+    Py_ssize_t n = s.n, nc = s.ncomp;
+    keys = PyMem_Malloc(sizeof(Key) * (n + 1));
+    sorted = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));  /* slots by component, by rank */
+    fill = PyMem_Malloc(sizeof(Py_ssize_t) * (nc + 1));
+    crank = PyMem_Malloc(sizeof(Py_ssize_t) * (nc + 1));
+    out_start = PyMem_Calloc(nc + 1, sizeof(Py_ssize_t));
+    out = PyMem_Malloc(sizeof(Py_ssize_t) * (s.nedge + 1));
+    indeg = PyMem_Calloc(nc + 1, sizeof(Py_ssize_t));
+    heap = PyMem_Malloc(sizeof(Py_ssize_t) * (nc + 1));
+    if (!keys || !sorted || !fill || !crank || !out_start || !out || !indeg || !heap) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = s.name[i];
+        PyObject *p = PyDict_GetItemWithError(priority, v);
+        if (p == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, v);
+            goto done;
+        }
+        if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) != 3 ||
+            !PyLong_Check(PyTuple_GET_ITEM(p, 0)) || !PyLong_Check(PyTuple_GET_ITEM(p, 1))) {
+            PyErr_SetString(PyExc_TypeError, "priority values must be (int, int, id)");
+            goto done;
+        }
+        int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(p, 2), v, Py_EQ);
+        if (same <= 0) {
+            if (same == 0)
+                PyErr_SetString(PyExc_ValueError, "priority[v][2] must be v");
+            goto done;
+        }
+        keys[i].a = PyLong_AsLongLong(PyTuple_GET_ITEM(p, 0));
+        keys[i].b = PyLong_AsLongLong(PyTuple_GET_ITEM(p, 1));
+        if (PyErr_Occurred()) goto done;
+        keys[i].pos = s.root_pos[i];
+        if (keys[i].pos < 0) {
+            PyErr_SetString(PyExc_ValueError, "roots must be sorted(nodes)");
+            goto done;
+        }
+        keys[i].slot = i;
+    }
+    qsort(keys, n, sizeof(Key), key_cmp);
+    /* each component's members in rank order; its rank: that of its first member */
+    for (Py_ssize_t c = 0; c < nc; c++) { fill[c] = s.comp_start[c]; crank[c] = -1; }
+    for (Py_ssize_t r = 0; r < n; r++) {
+        Py_ssize_t c = s.comp[keys[r].slot];
+        if (crank[c] < 0) crank[c] = r;
+        sorted[fill[c]++] = keys[r].slot;
+    }
+    /* the condensation: component -> components it leads to (CSR), and in-degrees */
+    for (Py_ssize_t e = 0; e < s.nedge; e++) {
+        Py_ssize_t cv = s.comp[s.edge[2 * e]], cw = s.comp[s.edge[2 * e + 1]];
+        if (cv != cw) { out_start[cv + 1]++; indeg[cw]++; }
+    }
+    for (Py_ssize_t c = 0; c < nc; c++) { out_start[c + 1] += out_start[c]; fill[c] = out_start[c]; }
+    for (Py_ssize_t e = 0; e < s.nedge; e++) {
+        Py_ssize_t cv = s.comp[s.edge[2 * e]], cw = s.comp[s.edge[2 * e + 1]];
+        if (cv != cw) out[fill[cv]++] = cw;
+    }
+    Heap h = {crank, heap, 0};
+    for (Py_ssize_t c = 0; c < nc; c++)
+        if (indeg[c] == 0) heap_push(&h, c);
+    order = PyList_New(0);
+    cycles = PyList_New(0);
+    if (order == NULL || cycles == NULL) goto done;
+    while (h.n > 0) {
+        Py_ssize_t c = heap_pop(&h);
+        for (Py_ssize_t k = s.comp_start[c]; k < s.comp_start[c + 1]; k++)
+            if (PyList_Append(order, s.name[sorted[k]]) < 0) goto done;
+        for (Py_ssize_t k = out_start[c]; k < out_start[c + 1]; k++)
+            if (--indeg[out[k]] == 0) heap_push(&h, out[k]);
+    }
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        if (s.comp_start[c + 1] - s.comp_start[c] < 2) continue;
+        PyObject *comp = scc_members(&s, c, s.popped);
+        if (comp == NULL) goto done;
+        int rc = PyList_Append(cycles, comp);
+        Py_DECREF(comp);
+        if (rc < 0) goto done;
+    }
+    result = PyTuple_Pack(2, order, cycles);
+done:
+    Py_XDECREF(order);
+    Py_XDECREF(cycles);
+    PyMem_Free(keys); PyMem_Free(sorted); PyMem_Free(fill); PyMem_Free(crank);
+    PyMem_Free(out_start); PyMem_Free(out); PyMem_Free(indeg); PyMem_Free(heap);
+    scc_free(&s);
+    return result;
 }
 
 static PyMethodDef methods[] = {
@@ -1041,6 +1290,8 @@ static PyMethodDef methods[] = {
     {"concept_records", py_concept_records, METH_VARARGS,
      "concept_records(cls, fields_set, vertices, sub_ids, owner, starts, offsets, "
      "first_line) -> list"},
+    {"scc_order", py_scc_order, METH_VARARGS,
+     "scc_order(roots, nodes, succ, priority) -> (learning order, cycles)"},
     {"learning_edges", py_learning_edges, METH_VARARGS,
      "learning_edges(rels, memo, classify, unknown, succ, pred, loops) -> None"},
     {"tarjan", py_tarjan, METH_VARARGS,

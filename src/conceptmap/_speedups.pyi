@@ -40,6 +40,13 @@ def concept_records(
     first_line: int,
     /,
 ) -> list[Any]: ...
+def scc_order(
+    roots: list[str],
+    nodes: set[str],
+    succ: dict[str, list[tuple[str, float, int]]],
+    priority: dict[str, tuple[int, int, str]],
+    /,
+) -> tuple[list[str], list[list[str]]]: ...
 def learning_edges(
     rels: Any,
     memo: dict[Any, tuple[bool, bool, float, str | None]],

@@ -195,6 +195,10 @@ class _Learning:
     def cycles(self, nodes: set[str]) -> tuple[list[list[str]], tuple[CycleFinding, ...]]:
         """Strongly connected components of the learning graph restricted to *nodes*."""
         sccs = _tarjan(nodes, self.succ)
+        return sccs, self.cycle_findings(sccs)
+
+    def cycle_findings(self, sccs: Iterable[list[str]]) -> tuple[CycleFinding, ...]:
+        """A finding for each component of more than one concept, sorted by concepts."""
         findings = []
         for comp in sccs:
             if len(comp) < 2:
@@ -213,7 +217,7 @@ class _Learning:
                 )
             )  # fmt: skip
         findings.sort(key=lambda f: f.concepts)
-        return sccs, tuple(findings)
+        return tuple(findings)
 
 
 def _cycle_message(names: list[str], total: int) -> str:
@@ -463,11 +467,19 @@ def _kahn(
     g: _Learning,
     priority: dict[str, tuple[int, int, str]],
 ) -> tuple[list[str], tuple[CycleFinding, ...]]:
-    """Topological order of *nodes* on the condensation; cycle members learned together."""
+    """Topological order of *nodes* on the condensation; cycle members learned together.
+
+    Of the components ready to learn, the one whose first member (by *priority*, one
+    ``(int, int, id)`` per concept) comes first is learned next, its members in priority
+    order."""
+    native = _accel.speedups
+    if native is not None:  # components and order in one pass in C (`_speedups.c`)
+        learned, multi = native.scc_order(sorted(nodes), nodes, g.succ, priority)
+        return learned, g.cycle_findings(multi)
     sccs, findings = g.cycles(nodes)
-    comp_of = {v: ci for ci, comp in enumerate(sccs) for v in comp}
     key = priority.__getitem__
     members = [comp if len(comp) == 1 else sorted(comp, key=key) for comp in sccs]
+    comp_of = {v: ci for ci, comp in enumerate(sccs) for v in comp}
     indeg = [0] * len(sccs)
     out_edges: list[list[int]] = [[] for _ in sccs]
     succ = g.succ

@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from conceptmap.analysis.clusters import top_subgraph
 from conceptmap.analysis.relations import normalize_label
 from conceptmap.analysis.results import PhraseCount, QualityResult
@@ -59,6 +57,8 @@ def hierarchy_levels(cmap: ConceptMap) -> int:
     >>> hierarchy_levels(ConceptMap(concepts=concepts, relationships=(*chain, side)))
     4
     """
+    import networkx as nx  # here: `path`/`prereqs` import this module, not networkx
+
     g: nx.DiGraph[str] = nx.DiGraph()
     g.add_nodes_from(cmap.concept_by_id)
     g.add_edges_from(

@@ -146,6 +146,16 @@ def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     def name(node: str) -> str:
         return _name(cmap, node) if cmap is not None else node
 
+    if type(r) is RelationRef:  # the common case, fast (a 50k-step prereqs list)
+        full = cmap.relationship_by_id.get(r.id) if cmap is not None else None
+        token = link_text(
+            shown(r.label) if r.label else None,
+            r.kind,
+            full.head if full is not None else "arrow",
+            full.tail if full is not None else "none",
+            full.stroke if full is not None else "normal",
+        )
+        return f"{name(r.source)} {token} {name(r.target)}"
     kind = getattr(r, "kind", "plain")
     rid = getattr(r, "id", None) or getattr(r, "relationship", None)  # bridges: `relationship`
     full = r if hasattr(r, "head") else (cmap.relationship_by_id.get(rid) if cmap and rid else None)
