@@ -187,6 +187,7 @@ def test_learning_order_valid_and_deterministic():
     assert pos["SELFATTN"] < pos["MULTIHEAD"]  # extended by: source first
     assert [(a.label, a.reason) for a in r.assumptions] == [
         ("modern", "unknown"),
+        ("normalized by", "ambiguous"),  # a process step, or Softmax as a building block
         ("type", "ambiguous"),  # POSENC type SINCOS, but BERT type ENCONLY
     ]
 
@@ -485,3 +486,27 @@ def test_order_leaves_out_what_the_learner_knows(tmp_path):
     f.write_text(text, encoding="utf-8")
     out = CliRunner().invoke(cli, ["order", str(f), "--known", "a"]).output
     assert "(2 concepts left out: A, and what comes before)" in out
+
+
+@pytest.mark.parametrize(
+    ("label", "first"),
+    [
+        ("enabled by", "B"),  # "A enabled by B" is "B enables A"
+        ("computed by", "B"),
+        ("produced by", "B"),
+        ("preceded by", "B"),
+        ("extended by", "A"),  # "B extends A"
+        ("optimized by", "A"),  # any other passive: what is optimized comes first
+        ("normalized by", "A"),  # ambiguous: the source, and said
+    ],
+)
+def test_passive_phrases_read_as_their_active_verb(label, first):
+    from conceptmap.model import Concept, ConceptMap, Relationship
+
+    cmap = ConceptMap(
+        concepts=(Concept(id="A", label="A"), Concept(id="B", label="B")),
+        relationships=(Relationship(id="e", source="A", target="B", label=label),),
+    )
+    r = learning_order(cmap)
+    assert r.steps[0].id == first
+    assert [a.reason for a in r.assumptions] == (["ambiguous"] if label == "normalized by" else [])

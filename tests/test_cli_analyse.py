@@ -165,8 +165,14 @@ def test_order(seed_file):
     assert lines[0] == "  1. Positional Encoding (level 0)"
     full = run("order", seed_file).output.splitlines()
     assert "  4. Self-Attention (level 1)  after Positional Encoding" in full  # labels, not ids
-    assert lines[-2].startswith("assumption: link phrase 'type' is used both ways round")
-    assert lines[-1].startswith("assumption: link phrase 'modern'")
+    # "SCALED normalized by SOFTMAX" is read both ways: said, with the relationship
+    assert full[-1] == (
+        "assumption: link phrase 'normalized by' is used both ways round in maps; assumed the "
+        "source comes first in 1 relationship: Scaled Dot-Product --normalized by--> Softmax; "
+        "where that is backwards, settle 'normalized by' in a --relations file"
+    )
+    assert lines[-3].startswith("assumption: link phrase 'type' is used both ways round")
+    assert lines[-2].startswith("assumption: link phrase 'modern'")
     data = json.loads(run("order", seed_file, "--format", "json").output)
     assert len(data["steps"]) == 28 and {
         "steps",

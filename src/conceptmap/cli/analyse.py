@@ -22,7 +22,7 @@ from conceptmap.analysis import (
 from conceptmap.analysis.centrality import MEASURES
 from conceptmap.analysis.clusters import METHODS
 from conceptmap.analysis.compare import compare_maps
-from conceptmap.analysis.relations import RelationVocabulary
+from conceptmap.analysis.relations import RelationVocabulary, normalize_label
 from conceptmap.analysis.results import (
     Assumption,
     CycleFinding,
@@ -190,6 +190,13 @@ def _findings(
         if examples and cmap is not None:
             more = ", ..." if a.count > len(examples) else ""
             n += ": " + ", ".join(_rel(r, cmap) for r in examples) + more
+        if a.reason == "ambiguous" and a.label and not normalize_label(a.label).startswith("type"):
+            click.echo(
+                f"assumption: {what} is used both ways round in maps; assumed the {a.assumed} "
+                f"comes first in {n}; where that is backwards, settle '{a.label}' in a "
+                "--relations file"
+            )
+            continue
         if a.reason == "ambiguous":
             click.echo(
                 f"assumption: {what} is used both ways round in maps (X {a.label} Y: Y is a "
