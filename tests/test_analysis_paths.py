@@ -510,3 +510,19 @@ def test_passive_phrases_read_as_their_active_verb(label, first):
     r = learning_order(cmap)
     assert r.steps[0].id == first
     assert [a.reason for a in r.assumptions] == (["ambiguous"] if label == "normalized by" else [])
+
+
+def test_the_members_of_a_cycle_share_one_level():
+    from conceptmap.model import Concept, ConceptMap, Relationship
+
+    links = [("E", "A"), ("A", "B"), ("B", "C"), ("C", "B"), ("C", "D")]
+    cmap = ConceptMap(
+        concepts=tuple(Concept(id=x, label=x) for x in "ABCDE"),
+        relationships=tuple(
+            Relationship(id=f"e{i}", source=a, target=b, label="leads to")
+            for i, (a, b) in enumerate(links)
+        ),
+    )
+    r = learning_order(cmap)
+    assert [(s.id, s.depth) for s in r.steps] == [("E", 0), ("A", 1), ("B", 2), ("C", 2), ("D", 3)]
+    assert [c.concepts for c in r.cycles] == [("B", "C")]

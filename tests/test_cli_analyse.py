@@ -333,3 +333,31 @@ def test_stats_names_isolated_concepts_by_label_and_id():
     text = "flowchart LR\n  A[Alpha] --> B[Beta]\n  N[Napoleon]\n"
     r = CliRunner().invoke(cli, ["stats", "-"], input=text)
     assert r.exit_code == 0 and "isolated:       Napoleon (N)" in r.output
+
+
+CYCLE = """\
+```mermaid
+flowchart LR
+  A[Algebra] -->|leads to| B[Calculus]
+  B -->|leads to| C[Physics]
+  C -->|motivates| B
+  C -->|leads to| D[Engineering]
+  E[Logic] -->|enables| A
+  B -->|leads to| B
+```
+"""
+
+
+def test_order_puts_a_cycle_on_one_level_and_names_its_members_as_such(tmp_path):
+    f = tmp_path / "cycle.md"
+    f.write_text(CYCLE, encoding="utf-8")
+    r = run("order", str(f))
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "  1. Logic (level 0)",
+        "  2. Algebra (level 1)  after Logic",
+        "  3. Calculus (level 2)  after Algebra; in a cycle with Physics",  # not "after Physics"
+        "  4. Physics (level 2)  in a cycle with Calculus",
+        "  5. Engineering (level 3)  after Physics",
+        "cycle: these concepts are each other's prerequisites: Calculus, Physics",
+    ]

@@ -588,7 +588,8 @@ def learning_order(
     """A learning order for the whole map (its "critical path"), deterministic.
 
     ``depth`` is the concept's level: the longest chain of prerequisites before it (0 for
-    a concept with none); ``via`` lists the relationships to its own prerequisites.
+    a concept with none; the members of a cycle share one level, a cycle counting as one
+    link of the chain); ``via`` lists the relationships to its own prerequisites.
     *known* (ids): concepts learned already; they and everything before them are left out
     of the steps (counted in ``left_out``); levels stay those of the whole map.
 
@@ -613,13 +614,23 @@ def learning_order(
     done = _reach(known, g.pred)  # known concepts and what comes before them
     nodes = set(cmap.concept_by_id) | set(g.succ) | set(g.pred)
     degree = {v: g.degree(v) for v in nodes}
-    # levels by longest path on the condensation, computed along a first order by id
-    first, _ = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})
+    # levels by longest path on the condensation, computed along a first order by id:
+    # the members of a cycle share one level (the highest any of them gets from outside)
+    first, loops = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})
     pos_of = {v: p for p, v in enumerate(first)}
+    cycle_of = {v: ci for ci, c in enumerate(loops) for v in c.concepts}
+    leveled: set[int] = set()
     level = dict.fromkeys(nodes, 0)
     for v in first:
+        ci = cycle_of.get(v, -1)
+        if ci >= 0 and ci not in leveled:  # its first member: every edge from outside is in
+            leveled.add(ci)
+            mates = loops[ci].concepts
+            top = max(level[u] for u in mates)
+            for u in mates:
+                level[u] = top
         for w, _c, _i in g.succ.get(v, ()):
-            if pos_of[w] > pos_of[v]:
+            if pos_of[w] > pos_of[v] and (ci < 0 or cycle_of.get(w) != ci):
                 level[w] = max(level[w], level[v] + 1)
     priority = {v: (level[v], -degree[v], v) for v in nodes}
     order, cycles = _kahn(nodes, g, priority)

@@ -538,9 +538,17 @@ def order_cmd(
         _emit_json_top(r, "steps", len(steps))
         return
     lines = []
+    # a prerequisite in the same cycle may come later: it is named as such, not as "after"
+    cycle_of = {v: ci for ci, c in enumerate(r.cycles) for v in c.concepts}
     for s in steps:
-        before = sorted({_name(cmap, _other(v, s.id)) for v in s.via})
+        ends = {_other(v, s.id) for v in s.via} - {s.id}
+        mine = cycle_of.get(s.id, -1)
+        mates = {u for u in ends if mine >= 0 and cycle_of.get(u) == mine}
+        before = sorted({_name(cmap, u) for u in ends - mates})
         after = f"  after {', '.join(before)}" if before else ""
+        if mates:
+            with_ = ", ".join(sorted({_name(cmap, u) for u in mates}))
+            after += f"{';' if before else ' '} in a cycle with {with_}"
         lines.append(f"{s.position:>3}. {shown(s.label)} (level {s.depth}){after}")
     if lines:  # one write: tens of thousands of lines on big maps
         click.echo("\n".join(lines))
