@@ -361,3 +361,55 @@ def test_order_puts_a_cycle_on_one_level_and_names_its_members_as_such(tmp_path)
         "  5. Engineering (level 3)  after Physics",
         "cycle: these concepts are each other's prerequisites: Calculus, Physics",
     ]
+
+
+CELLS = """\
+```mermaid
+flowchart TD
+  subgraph "Energy"
+    ATP[ATP]
+    MITO[Mitochondria]
+  end
+  subgraph S2["Cell structure"]
+    CELL[Cell]
+    NUC[Nucleus]
+    MEM[Membrane]
+  end
+  GLU[Glucose]
+  CELL -->|contains| MITO
+  CELL -->|contains| NUC
+  CELL -->|has part| MEM
+  MITO -->|produces| ATP
+  GLU -->|converted to| ATP
+  MEM -->|transports| GLU
+  NUC -->|controls| CELL
+```
+"""
+
+
+def test_bridges_names_groups_by_title_and_says_none(tmp_path):
+    f = tmp_path / "cells.md"
+    f.write_text(CELLS, encoding="utf-8")
+    r = run("bridges", str(f))
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines() == [
+        "articulation points: Cell (CELL)",
+        "bridges (0):",
+        "  none",
+        "connectors (participation over subgraphs):",
+        # a concept outside every subgraph is its own group, named as a concept
+        "  ATP (ATP) P=0.50 groups: Glucose (no subgraph), Energy",
+        "  Glucose (GLU) P=0.50 groups: Energy, Cell structure",  # S2's title, not its id
+        "  Membrane (MEM) P=0.50 groups: Glucose (no subgraph), Cell structure",
+        "  Mitochondria (MITO) P=0.50 groups: Energy, Cell structure",
+        "  Cell (CELL) P=0.38 groups: Energy, Cell structure",
+        "cross-links (1):",
+        "  Cell --contains--> Mitochondria (Cell structure -> Energy)",
+    ]
+    data = json.loads(run("bridges", str(f), "--format", "json").output)
+    assert data["connectors"][0]["groups"] == ["(GLU)", "Energy"]  # JSON keeps the ids
+    plain = tmp_path / "plain.md"
+    plain.write_text("```mermaid\nflowchart LR\n  A --> B\n  B --> C\n  C --> A\n```\n")
+    out = run("bridges", str(plain)).output
+    assert "cross-links (0):\n  none (the map has no subgraphs)\n" in out
+    assert "connectors (participation over clusters):\n  none\n" in out

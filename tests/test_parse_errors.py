@@ -39,7 +39,7 @@ def _errors(text: str) -> list[str]:
         ("flowchart LR\n  A --> B\n  B -=> C\n", "3:5: unknown link '-=>'"),
         (
             "flowchart LR\n  A --> B\n  linkStyle 3 stroke:red\n",
-            "3:13: linkStyle 3 refers to a link that does not exist yet (1 link(s) defined so far)",
+            "3:13: linkStyle 3 refers to a link that does not exist yet (1 link defined so far)",
         ),
         ("flowchart lr\n  A --> B\n", "1:11: unknown direction 'lr'"),
         ("flowchart LR\n  😀 --> B\n", "2:3: '😀' cannot start a node id"),

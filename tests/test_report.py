@@ -301,3 +301,25 @@ def test_glance_leaves_invisible_links_out_of_the_relationship_count():
     only = report_markdown(build_report(parse_map("flowchart LR\n  A ~~~ B\n")))
     (row,) = [ln for ln in only.splitlines() if ln.startswith("| Relationships |")]
     assert row == "| Relationships | 0 (1 invisible link not counted) |"
+
+
+def test_connector_groups_outside_subgraphs_are_named_as_concepts():
+    cmap = parse_map(
+        "flowchart TD\n  subgraph S1[Energy]\n    ATP\n  end\n  subgraph S2[Cell]\n    MEM[Membrane]\n"
+        "  end\n  GLU[Glucose]\n  MEM -->|transports| GLU\n  GLU --> ATP\n  MEM --> ATP\n"
+    )
+    md = report_markdown(build_report(cmap))
+    assert "| Glucose (no subgraph), Energy |" in md  # Membrane's groups
+    assert "(GLU)" not in md
+
+
+def test_learn_after_names_phrases_only_and_cycle_mates_as_such():
+    cmap = parse_map(
+        "flowchart LR\n  A --> B\n  B -->|leads to| C\n  C -->|leads to| B\n  A --o D\n"
+    )
+    md = report_markdown(build_report(cmap))
+    rows = {ln.split(" | ")[1]: ln for ln in md.splitlines() if re.match(r"\| \d+ \|", ln)}
+    assert "(plain)" not in md
+    assert rows["B"].endswith("| A; in a cycle with C (leads to) |")
+    assert rows["C"].endswith("| in a cycle with B (leads to) |")
+    assert rows["D"].endswith("| A (has-part) |")

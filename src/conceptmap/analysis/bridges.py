@@ -39,7 +39,24 @@ if TYPE_CHECKING:
 
     from conceptmap.model import ConceptMap
 
-__all__ = ["bridges", "participation"]
+
+def outside_group(concept_id: str) -> str:
+    """The group of a concept outside every subgraph, for connectors: ``"(ID)"``.
+
+    >>> outside_group("GLU"), outside_concept("(GLU)"), outside_concept("S2")
+    ('(GLU)', 'GLU', None)
+    """
+    return f"({concept_id})"
+
+
+def outside_concept(group: str) -> str | None:
+    """The concept of an :func:`outside_group`, or None for a subgraph or cluster id."""
+    if group.startswith("(") and group.endswith(")"):
+        return group[1:-1]
+    return None
+
+
+__all__ = ["bridges", "outside_concept", "outside_group", "participation"]
 
 
 def participation(links: Counter[str]) -> float:
@@ -146,7 +163,7 @@ def bridges(cmap: ConceptMap, *, clusters: ClusterResult | None = None) -> Bridg
     basis: Literal["subgraphs", "clusters", "none"]
     if cmap.subgraphs:
         basis = "subgraphs"
-        group = {v: top_subgraph(cmap, v) or f"({v})" for v in G}
+        group = {v: top_subgraph(cmap, v) or outside_group(v) for v in G}
     elif G.number_of_edges():
         basis = "clusters"
         found = clusters if clusters is not None else find_clusters(cmap, seed=0)

@@ -19,6 +19,7 @@ from conceptmap.analysis import (
     quality,
     resolve_concept,
 )
+from conceptmap.analysis.bridges import outside_concept
 from conceptmap.analysis.centrality import MEASURES
 from conceptmap.analysis.clusters import METHODS
 from conceptmap.analysis.compare import compare_maps
@@ -335,7 +336,7 @@ def clusters_cmd(
         for g in weak[:6]:
             click.echo(
                 f"weak link: {name.get(g.a, g.a)} and {name.get(g.b, g.b)} "
-                f"joined by {g.links} relationship(s)"
+                f"joined by {_plural(g.links, 'relationship')}"
             )
         if len(weak) > 6:
             click.echo(f"(+{len(weak) - 6} more weak links; --format json lists all)")
@@ -365,14 +366,20 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     click.echo(f"bridges ({len(r.bridges)}):")
     for b in r.bridges:
         click.echo(f"  {_rel(b, cmap)}")
+    if not r.bridges:
+        click.echo("  none")
     click.echo(f"connectors (participation over {r.basis}):")
     for c in connectors:
-        click.echo(
-            f"  {shown(c.label)} ({c.id}) P={c.participation:.2f} groups: {', '.join(c.groups)}"
-        )
+        groups = ", ".join(_group(cmap, g) for g in c.groups)
+        click.echo(f"  {shown(c.label)} ({c.id}) P={c.participation:.2f} groups: {groups}")
+    if not connectors:
+        click.echo("  none")
     click.echo(f"cross-links ({len(r.cross_links)}):")
     for x in r.cross_links:
-        click.echo(f"  {_rel(x, cmap)} ({x.source_subgraph} -> {x.target_subgraph})")
+        ends = f"{_name(cmap, x.source_subgraph)} -> {_name(cmap, x.target_subgraph)}"
+        click.echo(f"  {_rel(x, cmap)} ({ends})")
+    if not r.cross_links:
+        click.echo("  none" if r.basis == "subgraphs" else "  none (the map has no subgraphs)")
     if len(r.components) > 1:
         click.echo(f"components ({len(r.components)}):")
         for comp in r.components:
@@ -556,6 +563,15 @@ def order_cmd(
         knowing = ", ".join(_name(cmap, k) for k in r.known)
         click.echo(f"({_plural(r.left_out, 'concept')} left out: {knowing}, and what comes before)")
     _findings(r.assumptions, r.cycles, cmap)
+
+
+def _group(cmap: ConceptMap, group: str) -> str:
+    """A connector's group as read: a subgraph's title, a cluster's id, or the concept
+    outside every subgraph (``Glucose (no subgraph)``)."""
+    alone = outside_concept(group)
+    if alone is not None:
+        return f"{_name(cmap, alone)} (no subgraph)"
+    return _name(cmap, group)
 
 
 def _other(r: RelationRef, me: str) -> str:

@@ -115,6 +115,15 @@ def _names(jobs: list[tuple[Path, int, int]], root: Path) -> dict[tuple[Path, in
     return out
 
 
+def _count(n: int, word: str) -> str:
+    """*n* and *word*, plural unless one.
+
+    >>> _count(1, "warning"), _count(2, "error")
+    ('1 warning', '2 errors')
+    """
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
 def _write(path: Path, data: str | bytes) -> None:
     """Write one output file atomically; a path that cannot be written (no such folder,
     no permission, a full disk) stops the command with a one-line error, exit 1."""
@@ -653,9 +662,9 @@ def report(
         written += 1
         v = rep.validation
         lines.append(
-            f"{job.display} -> {folder}/ ({rep.stats.concepts} concepts, "
-            f"{rep.stats.visible_relationships} relationships; {v.errors} errors, "
-            f"{v.warnings} warnings)"
+            f"{job.display} -> {folder}/ ({_count(rep.stats.concepts, 'concept')}, "
+            f"{_count(rep.stats.visible_relationships, 'relationship')}; "
+            f"{_count(v.errors, 'error')}, {_count(v.warnings, 'warning')})"
         )
 
     show_bar = not quiet and len(jobs) > 1 and sys.stderr.isatty()

@@ -45,7 +45,8 @@ class Document:
             return self.maps[0]
         if not 0 <= block < len(self.maps):
             raise InputError(
-                f"block {block} out of range: the document has {len(self.maps)} flowchart block(s)",
+                f"block {block} out of range: the document has {len(self.maps)} flowchart "
+                f"block{'' if len(self.maps) == 1 else 's'}",
                 path=self.path,
             )
         return self.maps[block]

@@ -882,7 +882,7 @@ class _FlowParser:
                     raise _Reject(
                         m.start(1),
                         f"linkStyle {idx} refers to a link that does not exist yet "
-                        f"({len(self.edges)} link(s) defined so far)",
+                        f"({len(self.edges)} link{'' if len(self.edges) == 1 else 's'} defined so far)",
                         "link numbers count from 0 in source order; put linkStyle after the link",
                     )
                 self.edge_styles[idx] = list(styles)

@@ -270,7 +270,8 @@ def _as_document(doc_or_map: Document | ConceptMap, block: int) -> tuple[Documen
         # No text: the header claims are empty, the diagram checks still run.
         return Document(path=path, text="", maps=(doc_or_map,)), 0
     if not 0 <= block < len(doc_or_map.maps):
-        raise ValueError(f"block {block} out of range: {len(doc_or_map.maps)} block(s)")
+        n = len(doc_or_map.maps)
+        raise ValueError(f"block {block} out of range: {n} block{'' if n == 1 else 's'}")
     return doc_or_map, block
 
 

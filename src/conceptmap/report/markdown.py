@@ -15,6 +15,7 @@ import re
 import shlex
 from collections.abc import Iterable, Sequence
 
+from conceptmap.analysis.bridges import outside_concept
 from conceptmap.analysis.results import RelationRef
 from conceptmap.labels import split_tags
 from conceptmap.report.build import MapReport, PathwayStep
@@ -121,6 +122,9 @@ class _Names:
         return join([self.label.get(i, i) for i in ids])
 
     def group(self, gid: str) -> str:
+        alone = outside_concept(gid)
+        if alone is not None and alone in self.label:
+            return f"{self.concept(alone)} (no subgraph)"
         if gid in self.subgraph:
             return esc(self.subgraph[gid])
         if gid in self.cluster:
@@ -464,11 +468,21 @@ def _order(r: MapReport, n: _Names) -> str:
         "first). *Level* 0 concepts need nothing else first."
     ]
     rows = []
+    cycle_of = {v: ci for ci, c in enumerate(o.cycles) for v in c.concepts}
     for s in o.steps:
-        after = ", ".join(
-            f"{n.concept(v.target if v.source == s.id else v.source)} ({esc(v.label or v.kind)})"
-            for v in s.via
-        )
+        before: list[str] = []
+        mates: list[str] = []
+        for v in s.via:
+            other = v.target if v.source == s.id else v.source
+            if other == s.id:
+                continue  # a self-loop: not a prerequisite
+            why = v.label or (v.kind if v.kind != "plain" else "")
+            text = f"{n.concept(other)} ({esc(why)})" if why else n.concept(other)
+            mine = cycle_of.get(s.id)
+            (mates if mine is not None and cycle_of.get(other) == mine else before).append(text)
+        after = ", ".join(before)
+        if mates:
+            after += ("; " if after else "") + "in a cycle with " + ", ".join(mates)
         rows.append([str(s.position), esc(s.label), str(s.depth), after or "–"])
     parts.append(table(["Step", "Concept", "Level", "Learn after"], rows))
     if o.cycles:
