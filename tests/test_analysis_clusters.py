@@ -49,6 +49,12 @@ def test_seed_subgraphs_vs_louvain():
     assert r.modularity > r.subgraph_modularity
     assert 0 < r.agreement.ari < r.agreement.nmi < 1
     assert sum(c.size for c in r.clusters) == 28
+    # Self-Attention is clustered with three Efficiency concepts, but as many of its own
+    # links stay in Attention Mechanism: not "misplaced". T5's two links both go to
+    # Architecture Components.
+    assert [(m.id, m.subgraph, m.suggested) for m in r.misplaced] == [
+        ("T5", "Variants", "Architecture")
+    ]
 
 
 @pytest.mark.parametrize("method", ["louvain", "greedy", "label-propagation"])

@@ -12,7 +12,9 @@ greedy modularity) or ``label-propagation`` (asynchronous, seeded), all from net
 * **Agreement** compares the two partitions over the concepts that are in a subgraph:
   NMI (arithmetic-mean normalisation) and adjusted Rand index.
 * **Misplaced?** -- a concept whose cluster mostly holds another subgraph's concepts
-  (the subgraph with most members in the cluster, ties by id).
+  (the subgraph with most members in the cluster, ties by id) and which has more
+  relationships into that subgraph than into its own (so the hub of a subgraph that also
+  feeds a neighbouring topic is not told to move).
 * **Gaps** -- pairs of clusters of at least :data:`GAP_MIN_SIZE` concepts joined by at
   most :data:`GAP_MAX_LINKS` relationships, largest pairs first, at most
   :data:`GAP_LIMIT` pairs.
@@ -245,7 +247,12 @@ def clusters(
             dominant = min(counts, key=lambda s: (-counts[s], s))
             for v in members:
                 s = top[v]
-                if s is not None and s != dominant:
+                if s is None or s == dominant:
+                    continue
+                # ... and only if its own links lean that way: the hub of its subgraph,
+                # clustered with a neighbour topic it also feeds, stays where it is
+                leans = Counter(top[w] for w in G[v] for _ in range(G[v][w].get("weight", 1)))
+                if leans[dominant] > leans[s]:
                     misplaced.append(
                         Misplaced(
                             id=v,
