@@ -596,6 +596,42 @@ def _phrase_matches(phrase: str, r: Relationship) -> bool:
     return True  # an unlabelled plain link says nothing the row could contradict
 
 
+def _stems(word: str) -> set[str]:
+    """Spellings a verb form may share with the other voice's (crude, English, regular)."""
+    out = {word}
+    for end in ("es", "s", "ed", "d"):
+        if len(word) > len(end) + 2 and word.endswith(end):
+            out.add(word[: -len(end)])
+    return out
+
+
+def other_voice(active: str, passive: str) -> bool:
+    """Whether *passive* ("governed by") is the passive of *active* ("govern", "governs"):
+    ``Y | govern | X`` states the diagram's ``X governed by Y``, the other way round.
+
+    >>> other_voice("govern", "governed by"), other_voice("approximates", "is approximated by")
+    (True, True)
+    >>> other_voice("uses", "extended by"), other_voice("extends", "extends")
+    (False, False)
+    """
+    a = re.findall(r"[a-z]+", active.lower())
+    p = re.findall(r"[a-z]+", passive.lower())
+    if p[:1] in (["is"], ["are"], ["was"], ["were"], ["be"], ["being"]):
+        p = p[1:]
+    if a[:1] in (["is"], ["are"]) and len(a) > 1:
+        return False  # "is a", "is part of": not a verb to put in the passive
+    if len(p) < 2 or p[-1] != "by" or len(a) != len(p) - 1 or not a:
+        return False
+    return a[1:] == p[1:-1] and bool(_stems(a[0]) & _stems(p[0]))
+
+
+def _same_in_other_voice(phrase: str, r: Relationship) -> bool:
+    """A row ``Y | phrase | X`` against the diagram's ``X label Y``: one proposition."""
+    if not r.label or not phrase:
+        return False
+    return other_voice(phrase, r.label) or other_voice(r.label, phrase)
+
+
 def _describe(ctx: Context, r: Relationship) -> str:
     verb = r.label or f"({r.kind} link)"
     return f"{ctx.label(r.source)} {verb} {ctx.label(r.target)}"
@@ -604,7 +640,7 @@ def _describe(ctx: Context, r: Relationship) -> str:
 @dataclass
 class _RowResult:
     claim: Claim
-    status: str  # ok / missing / inverted / phrase
+    status: str  # ok / missing / inverted / phrase / voice (same proposition, other voice)
     rels: list[Relationship]
     unknown: list[str]
 
@@ -637,8 +673,14 @@ def _compute_matrix_rows(ctx: Context) -> list[_RowResult]:
                     rels.extend(fwd)
                     status = "phrase" if status == "ok" else status
                 elif pairs.get((t, s)):
-                    rels.extend(pairs[(t, s)])
-                    status = "inverted" if status in ("ok", "phrase") else status
+                    back = pairs[(t, s)]
+                    rels.extend(back)
+                    if any(_same_in_other_voice(c.relation or "", r) for r in back):
+                        # "Scaling Laws | govern | Pre-training" for "PRETRAIN governed by
+                        # SCALING": the same proposition, in the other voice
+                        status = "voice" if status in ("ok", "phrase") else status
+                    else:
+                        status = "inverted" if status in ("ok", "phrase", "voice") else status
                 else:
                     status = "missing"
         out.append(_RowResult(c, status, rels, []))
@@ -679,6 +721,17 @@ def _matrix_inverted(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 def _matrix_phrase(rule: Rule, ctx: Context) -> Iterator[Finding]:
     for res in _matrix_rows(ctx):
+        if res.status == "voice":
+            actual = "; ".join(_describe(ctx, r) for r in res.rels)
+            yield rule.at(
+                res.claim,
+                f"the row states the diagram's '{actual}' in the other voice; the matrix "
+                "reads clearest in the diagram's own direction and phrase",
+                declared=_row_text(res.claim),
+                actual=actual,
+                severity="info",  # true, only worded the other way round
+            )
+            continue
         if res.status != "phrase":
             continue
         actual = "; ".join(r.label or f"(no label, {r.kind})" for r in res.rels)
