@@ -252,6 +252,16 @@ def test_seed_map_in_browser(browser: Any, tmp_path: Path) -> None:
             for b in boxes[i + 1 :]:
                 assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
         assert_not_blank(screenshot(page, tmp_path / "seed.png"))
+        # Fitted whole into the frame, the map is drawn at about a third of its size: its
+        # labels grow in map units so that they are still 11 px on screen (were 5 px) ...
+        on_screen = "() => cy.nodes('.concept')[0].numericStyle('font-size') * cy.zoom()"
+        assert page.evaluate("() => cy.zoom()") < 0.5
+        assert page.evaluate(on_screen) == pytest.approx(11, abs=0.5)
+        # ... and are their normal size once zoomed in
+        page.evaluate("() => cy.zoom(2)")
+        assert page.evaluate("() => cy.nodes('.concept')[0].numericStyle('font-size')") == 19
+        page.evaluate("() => document.getElementById('reset').click()")
+        assert page.evaluate(on_screen) == pytest.approx(11, abs=0.5)
     finally:
         page.close()
     assert errors == [] and dialogs == [] and browser.blocked == []

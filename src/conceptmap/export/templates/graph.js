@@ -180,6 +180,42 @@
   window.cy = cy;
   window.conceptmapReady = false;
 
+  // -- readable labels ----------------------------------------------------------------
+  // A whole map fitted into the frame is often drawn at a third of its size, its labels
+  // 5 px high. Below the zoom at which concept labels would be drawn under
+  // MIN_LABEL_PX, every label grows in map units (up to 4x) so that it stays that size on
+  // screen; zoomed in, labels are their normal size. Large maps instead draw labels only
+  // once readable (min-zoomed-font-size).
+  var MIN_LABEL_PX = 11;
+  var labelScale = 1;
+  function keepLabelsReadable() {
+    if (large) { return; }
+    var f = Math.max(1, Math.min(4, MIN_LABEL_PX / (conceptLabel["font-size"] * cy.zoom())));
+    if (Math.abs(f - labelScale) < 0.03 * labelScale) { return; }
+    labelScale = f;
+    cy.style()
+      .selector("node.concept").style({
+        "font-size": conceptLabel["font-size"] * f, "text-max-width": 160 * f + "px",
+        "text-margin-y": 4 * f
+      })
+      .selector("edge").style({
+        "font-size": edgeLabel["font-size"] * f, "text-max-width": 120 * f + "px"
+      })
+      .selector("node.subgraph").style({
+        "font-size": subgraphStyle["font-size"] * f, "text-max-width": 260 * f + "px"
+      })
+      .update();
+  }
+  cy.on("zoom", keepLabelsReadable);
+  window.conceptmapLabelScale = function () { return labelScale; };
+
+  // Fit the whole map; the labels grown for that zoom make the map a little bigger, so
+  // fit once more (the second fit changes the zoom by a few per cent).
+  function fitReadable() {
+    cy.fit(undefined, 30);
+    if (labelScale > 1) { cy.fit(undefined, 30); }
+  }
+
   // -- labels of huge maps ----------------------------------------------------------
   // A concept gets its label (class "lbl") once it is on or near the screen at a zoom
   // where labels can be read; measuring thousands of labels up front costs most of a second.
@@ -373,7 +409,7 @@
     search("");
     clearFocus();
     resetDetails();
-    cy.fit(undefined, 30);
+    if (huge) { fitToPositions(30); } else { fitReadable(); }
   });
   window.conceptmapSearch = function (q) { searchBox.value = q; return search(q); };
 
@@ -516,7 +552,7 @@
       coolingFactor: 0.95,
       minTemp: 1.0
     });
-    layout.one("layoutstop", function () { separateGroups(); cy.fit(undefined, 30); ready(); });
+    layout.one("layoutstop", function () { separateGroups(); fitReadable(); ready(); });
     layout.run();
   } else {
     // Fixed positions (Graphviz, or the grid fallback; both keep subgraphs apart). The
@@ -528,7 +564,7 @@
       if (huge) {
         fitToPositions(30);  // cy.fit would compute every element's bounds first
       } else {
-        cy.fit(undefined, 30);
+        fitReadable();
       }
       ready();
     });
