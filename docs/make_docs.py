@@ -35,8 +35,13 @@ def _shoot(ctx: object, url: str, out: Path, size: tuple[int, int], ready: str |
     page = ctx.new_page()  # type: ignore[attr-defined]
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(url)
-    if ready:
-        page.wait_for_function(ready, timeout=30_000)
+    if ready:  # on the page itself, or in the report's embedded map (an iframe)
+        for _ in range(300):
+            if any(f.evaluate(ready) for f in page.frames):
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise SystemExit(f"{url}: the map did not get ready in 30 s")
     page.wait_for_timeout(500)  # let the last animation frame settle
     page.screenshot(path=str(out))
     page.close()
@@ -47,12 +52,16 @@ def main() -> None:
 
     docs = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else DOCS
     docs.mkdir(parents=True, exist_ok=True)
-    _conceptmap("export", str(SEED), "--to", "svg", "-o", str(docs / "transformers.svg"))
+    _conceptmap(
+        "export", str(SEED.relative_to(ROOT)), "--to", "svg", "-o", str(docs / "transformers.svg")
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         page = tmpdir / "graph.html"
-        _conceptmap("export", str(SEED), "--to", "html", "-o", str(page))
-        _conceptmap("report", str(SEED), "-o", str(tmpdir / "out"), "--quiet", "--force")
+        _conceptmap("export", str(SEED.relative_to(ROOT)), "--to", "html", "-o", str(page))
+        _conceptmap(
+            "report", str(SEED.relative_to(ROOT)), "-o", str(tmpdir / "out"), "--quiet", "--force"
+        )
         report = tmpdir / "out" / "transformers" / "report.html"
         with sync_playwright() as p:
             ctx = p.chromium.launch_persistent_context(
@@ -66,7 +75,8 @@ def main() -> None:
             )
             _shoot(ctx, page.as_uri(), docs / "html-screenshot.png", (1400, 900),
                    "() => window.conceptmapReady === true")  # fmt: skip
-            _shoot(ctx, report.as_uri(), docs / "report-screenshot.png", (1280, 1600), None)
+            _shoot(ctx, report.as_uri(), docs / "report-screenshot.png", (1280, 1600),
+                   "() => window.conceptmapReady === true")  # fmt: skip
             ctx.close()
     for name in ("transformers.svg", "html-screenshot.png", "report-screenshot.png"):
         print(f"wrote {docs / name}")
