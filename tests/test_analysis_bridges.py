@@ -16,6 +16,12 @@ def test_chain():
         ("B", "C", "uses"),
     ]
     assert r.components == (("A", "B", "C"),)
+    # each link alone attaches an end with no other neighbour: A, and C
+    assert [b.leaf for b in r.bridges] == ["A", "C"]
+    both = bridges(build("A --> B"))
+    assert [b.leaf for b in both.bridges] == ["B"]  # both ends alone: the target
+    inner = bridges(build("A --> B\nB --> C\nC --> A\nC --> D\nD --> E\nE --> F\nF --> D"))
+    assert [(b.source, b.target, b.leaf) for b in inner.bridges] == [("C", "D", None)]
 
 
 def test_triangle_and_parallel_links_are_not_bridges():

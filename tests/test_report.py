@@ -323,3 +323,14 @@ def test_learn_after_names_phrases_only_and_cycle_mates_as_such():
     assert rows["B"].endswith("| A; in a cycle with C (leads to) |")
     assert rows["C"].endswith("| in a cycle with B (leads to) |")
     assert rows["D"].endswith("| A (has-part) |")
+
+
+def test_single_links_to_a_leaf_are_summed_up_not_tabled():
+    cmap = parse_map(
+        "flowchart LR\n  A --> B\n  B --> C\n  C --> A\n  C -->|leads to| D\n  D --> E\n"
+        "  E --> F\n  F --> D\n  F --> L[Leaf]\n"
+    )
+    md = report_markdown(build_report(cmap))
+    assert "| C | leads to | D |" in md  # cuts the map in two parts of 3 and 4 concepts
+    assert "| F | – | Leaf |" not in md
+    assert "Besides, 1 concept hangs on a single link, nothing else touching it: Leaf." in md

@@ -4,7 +4,8 @@ All on the undirected view without invisible links:
 
 * **articulation points** -- concepts whose removal splits their component;
 * **bridges** -- relationships whose removal splits their component (a pair linked by
-  two parallel relationships is never a bridge);
+  two parallel relationships is never a bridge); ``leaf`` names the end, if any, that has
+  no other neighbour (the link only attaches that concept);
 * **connectors** -- concepts whose neighbours lie in several groups, by the
   participation coefficient ``P = 1 - sum_s (k_s / k)^2`` (Guimera and Amaral), where
   ``k`` counts relationships and ``k_s`` those leading into group *s*. Groups are the
@@ -155,8 +156,12 @@ def bridges(cmap: ConceptMap, *, clusters: ClusterResult | None = None) -> Bridg
         if G[u][v]["weight"] > 1:
             continue
         r = visible[first_rel[frozenset((u, v))]]
+        alone = [x for x in (r.target, r.source) if len(G.adj[x].keys() - {x}) == 1]
+        leaf = alone[0] if alone else None
         bridge_rows.append(
-            BridgeRelationship(source=r.source, target=r.target, relationship=r.id, label=r.label)
+            BridgeRelationship(
+                source=r.source, target=r.target, relationship=r.id, label=r.label, leaf=leaf
+            )
         )
     bridge_rows.sort(key=lambda b: (b.source, b.target, b.relationship))
 

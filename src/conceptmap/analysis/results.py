@@ -160,6 +160,11 @@ class BridgeRelationship(_Frozen):
     target: str
     relationship: str = Field(description="Id of the relationship.")
     label: str | None = None
+    leaf: str | None = Field(
+        None,
+        description="The end (id) with no other neighbour, if one has none: removing the "
+        "relationship only cuts off that concept (the target when both ends have none).",
+    )
 
 
 class Connector(_Frozen):

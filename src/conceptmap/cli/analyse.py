@@ -365,7 +365,8 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     click.echo(f"articulation points: {arts}")
     click.echo(f"bridges ({len(r.bridges)}):")
     for b in r.bridges:
-        click.echo(f"  {_rel(b, cmap)}")
+        leaf = f"  (only link of {_name(cmap, b.leaf)})" if b.leaf else ""
+        click.echo(f"  {_rel(b, cmap)}{leaf}")
     if not r.bridges:
         click.echo("  none")
     click.echo(f"connectors (participation over {r.basis}):")

@@ -324,7 +324,8 @@ def _clusters(r: MapReport, n: _Names) -> str:
     if cl.misplaced:
         parts.append(
             "**Possibly misplaced concepts**: the algorithm groups them with concepts of "
-            "another subgraph. Consider moving them, or adding links inside their own subgraph."
+            "another subgraph, and more of their own links go to that subgraph than stay in "
+            "theirs. Consider moving them, or adding links inside their own subgraph."
         )
         parts.append(
             table(
@@ -430,19 +431,29 @@ def _bridges(r: MapReport, n: _Names) -> str:
                 ],
             )
         )
-    if b.bridges:
+    inner = [x for x in b.bridges if not x.leaf]
+    leaves = [x for x in b.bridges if x.leaf]
+    if inner:
         parts.append(
             "**Single links** – relationships that are the only connection between two parts "
-            "of the map (removing one cuts the map):"
+            "of the map (removing one cuts the map in two):"
         )
         parts.append(
             table(
                 ["From", "Link", "To"],
                 [
                     [n.concept(x.source), esc(x.label) if x.label else "–", n.concept(x.target)]
-                    for x in b.bridges
+                    for x in inner
                 ],
             )
+        )
+    if leaves:
+        ends = sorted({x.leaf for x in leaves if x.leaf}, key=lambda c: n.label.get(c, c))
+        one = len(ends) == 1
+        parts.append(
+            f"{'Besides, ' if inner else ''}{_plural(len(ends), 'concept')} "
+            f"{'hangs' if one else 'hang'} on a single link, nothing else touching "
+            f"{'it' if one else 'them'}: {n.concepts(ends)}."
         )
     gaps = [g for g in r.clusters.gaps if g.links == 0]
     thin = [g for g in r.clusters.gaps if g.links > 0]
