@@ -385,12 +385,32 @@ def test_prereqs_and_cycles_match_networkx_on_random_maps():
         r = prerequisites(cmap, target)
         ancestors = nx.ancestors(g, target)
         assert {s.id for s in r.steps} == ancestors - {target}
-        lengths = nx.shortest_path_length(g.reverse(copy=False), target)
-        assert {s.id: s.depth for s in r.steps} == {v: lengths[v] for v in ancestors - {target}}
         sub = g.subgraph(ancestors | {target})
+        # depth: the longest chain to the target on the condensation (a cycle one link,
+        # its members one depth; the target 0 and its cycle mates 1), so the list runs
+        # from the deepest down
+        dag = nx.condensation(sub)
+        of = dag.graph["mapping"]
+        want: dict[str, int] = {}
+        for c in reversed(list(nx.topological_sort(dag))):
+            members = dag.nodes[c]["members"]
+            if target in members:
+                want.update({v: 0 if v == target else 1 for v in members})
+                continue
+            d = max(want[w] + 1 for u in members for w in sub.successors(u) if of[w] != c)
+            want.update(dict.fromkeys(members, d))
+        del want[target]
+        assert {s.id: s.depth for s in r.steps} == want
+        assert [s.depth for s in r.steps] == sorted((s.depth for s in r.steps), reverse=True)
         expected = sorted(sorted(c) for c in nx.strongly_connected_components(sub) if len(c) > 1)
         assert sorted(list(c.concepts) for c in r.cycles) == expected
         comp = {v: i for i, c in enumerate(nx.strongly_connected_components(sub)) for v in c}
+        # each step's relationship is the first link of its longest chain
+        deep = {**want, target: 0}
+        for s in r.steps:
+            ref = s.via[0]
+            nxt = ref.target if ref.source == s.id else ref.source
+            assert deep[nxt] == s.depth - 1 or comp[nxt] == comp[s.id], (s, ref)
         position = {s.id: s.position for s in r.steps}
         for u, v in sub.edges:  # prerequisites first, except inside a cycle
             if comp[u] != comp[v] and v != target:

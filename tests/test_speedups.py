@@ -6,6 +6,7 @@ generated text; whole parses and records are compared with the speedups switched
 
 from __future__ import annotations
 
+import functools
 import shutil
 import sysconfig
 from pathlib import Path
@@ -195,6 +196,21 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
         native.scc_order(["A"], {"A"}, {"A": [["B"]]}, good)  # type: ignore[dict-item]
     with pytest.raises(TypeError):
         native.tarjan(["A"], ["A"], succ)  # type: ignore[arg-type]
+    one = {"A": [("B", 1.0, 7)]}
+    assert native.prereq_order(["A", "B"], {"A", "B"}, one, {"B": [("A", 1.0, 7)]}, {}, "B") == (
+        ["A"],
+        [1],
+        [7],
+        [],
+    )
+    with pytest.raises(ValueError):  # the target must be among the nodes
+        native.prereq_order(["A", "B"], {"A", "B"}, one, {}, {}, "C")
+    with pytest.raises(ValueError):
+        native.prereq_order(["A"], {"A", "B"}, one, {}, {}, "B")
+    with pytest.raises(TypeError):  # an entry without its relationship index
+        native.prereq_order(["A", "B"], {"A", "B"}, {"A": [("B",)]}, {}, {}, "B")
+    with pytest.raises(TypeError):
+        native.prereq_order(["A", "B"], {"A", "B"}, one, {"A": "x"}, {}, "B")
 
 
 def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]
@@ -248,6 +264,9 @@ def test_learning_graph_and_components_built_in_c_are_the_python_ones() -> None:
         assert _tarjan(nodes, compiled.succ) == _without_speedups(_tarjan, nodes, pure.succ)
         target = rng.choice(cmap.concepts).id
         assert prerequisites(cmap, target) == _without_speedups(prerequisites, cmap, target)
+        knows = [c.id for c in cmap.concepts if rng.random() < 0.15]
+        knowing = functools.partial(prerequisites, cmap, target, known=knows)
+        assert knowing() == _without_speedups(knowing)
         assert learning_order(cmap) == _without_speedups(learning_order, cmap)
         # the order itself, with many equal (depth, degree) pairs: ties go by id in both
         prio = {v: (rng.randrange(-2, 2), rng.randrange(-2, 1), v) for v in nodes}

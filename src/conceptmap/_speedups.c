@@ -968,6 +968,7 @@ typedef struct {
     Py_ssize_t *comp_start; /* component c is popped[comp_start[c] .. comp_start[c + 1]) */
     Py_ssize_t *popped;     /* slots in the order they were popped */
     Py_ssize_t *edge;       /* with edges: pairs (from slot, to slot), one per relationship */
+    PyObject **edge_obj;    /* borrowed: each pair's succ entry (to, cost, index) */
     Py_ssize_t nedge, edge_cap;
 } Scc;
 
@@ -976,20 +977,25 @@ scc_free(Scc *s)
 {
     PyMem_Free(s->name); PyMem_Free(s->root_pos); PyMem_Free(s->comp);
     PyMem_Free(s->comp_start); PyMem_Free(s->popped); PyMem_Free(s->edge);
+    PyMem_Free(s->edge_obj);
 }
 
 static int
-scc_add_edge(Scc *s, Py_ssize_t from, Py_ssize_t to)
+scc_add_edge(Scc *s, Py_ssize_t from, Py_ssize_t to, PyObject *entry)
 {
     if (s->nedge == s->edge_cap) {
         Py_ssize_t cap = s->edge_cap ? 2 * s->edge_cap : 64;
         Py_ssize_t *grown = PyMem_Realloc(s->edge, sizeof(Py_ssize_t) * 2 * cap);
         if (grown == NULL) { PyErr_NoMemory(); return -1; }
         s->edge = grown;
+        PyObject **objs = PyMem_Realloc(s->edge_obj, sizeof(PyObject *) * cap);
+        if (objs == NULL) { PyErr_NoMemory(); return -1; }
+        s->edge_obj = objs;
         s->edge_cap = cap;
     }
     s->edge[2 * s->nedge] = from;
     s->edge[2 * s->nedge + 1] = to;
+    s->edge_obj[s->nedge] = entry;
     s->nedge++;
     return 0;
 }
@@ -1074,14 +1080,14 @@ scc_find(PyObject *roots, PyObject *nodes, PyObject *succ, int with_edges, Scc *
                 if (ws == NULL) {
                     if (PyErr_Occurred()) goto error;
                     if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "bad nodes"); goto error; }
-                    if (with_edges && scc_add_edge(s, f->vi, counter) < 0) goto error;
+                    if (with_edges && scc_add_edge(s, f->vi, counter, e) < 0) goto error;
                     /* w is a key of nodes (borrowed from the set, alive while it is) */
                     VISIT(w);
                     descended = 1;
                     break;
                 }
                 Py_ssize_t wi = PyLong_AsSsize_t(ws);
-                if (with_edges && scc_add_edge(s, f->vi, wi) < 0) goto error;
+                if (with_edges && scc_add_edge(s, f->vi, wi, e) < 0) goto error;
                 if (on_stack[wi] && wi < low[f->vi]) low[f->vi] = wi;
             }
             if (descended) continue;
@@ -1278,6 +1284,173 @@ done:
     return result;
 }
 
+
+/* prereq_order(roots, nodes, succ, pred, loops, target) -> (order, depths, vias, cycles)
+ *
+ * paths.prerequisites after the concepts before the target are found (*nodes*, the target
+ * among them; roots = sorted(nodes)): each concept's depth, the longest chain of learning
+ * edges to the target (the members of a cycle share one; the target's cycle mates 1), the
+ * index of the relationship that starts that chain (ties: the next concept of smallest
+ * id, then the smallest index; a cycle member whose own links do not start it: its first
+ * link to a mate), and the order: by (-depth, -degree, id), the members of a cycle
+ * together at the place of their first. degree = len(succ[v]) + len(pred[v]) +
+ * 2 loops[v]. Lists aligned with *order* (the target left out); *cycles* as scc_order. */
+typedef struct {
+    long long ca, cb;   /* the key of the concept's component (its first member's) */
+    Py_ssize_t cpos;
+    long long a, b;     /* its own: -depth, -degree */
+    Py_ssize_t pos, slot;
+} Key2;
+
+static int
+key2_cmp(const void *x, const void *y)
+{
+    const Key2 *p = x, *q = y;
+    if (p->ca != q->ca) return p->ca < q->ca ? -1 : 1;
+    if (p->cb != q->cb) return p->cb < q->cb ? -1 : 1;
+    if (p->cpos != q->cpos) return p->cpos < q->cpos ? -1 : 1;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    if (p->b != q->b) return p->b < q->b ? -1 : 1;
+    return (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+static Py_ssize_t
+list_len_of(PyObject *d, PyObject *key)
+{
+    PyObject *v = PyDict_GetItemWithError(d, key);
+    if (v == NULL) return PyErr_Occurred() ? -1 : 0;
+    if (!PyList_Check(v)) { PyErr_SetString(PyExc_TypeError, "adjacency values must be lists"); return -1; }
+    return PyList_GET_SIZE(v);
+}
+
+static PyObject *
+py_prereq_order(PyObject *self, PyObject *args)
+{
+    PyObject *roots, *nodes, *succ, *pred, *loops, *target;
+    if (!PyArg_ParseTuple(args, "OOO!O!O!U", &roots, &nodes, &PyDict_Type, &succ, &PyDict_Type,
+                          &pred, &PyDict_Type, &loops, &target))
+        return NULL;
+    Scc s;
+    PyObject *order = NULL, *depths = NULL, *vias = NULL, *cycles = NULL, *result = NULL;
+    Py_ssize_t *depth = NULL, *via = NULL, *start = NULL, *fill = NULL, *out = NULL;
+    Key2 *keys = NULL;
+    if (scc_find(roots, nodes, succ, 1, &s) < 0) goto done;
+    Py_ssize_t n = s.n, nc = s.ncomp, tslot = -1;
+    depth = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    via = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    start = PyMem_Calloc(n + 2, sizeof(Py_ssize_t));  /* edges by source slot (CSR) */
+    fill = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    out = PyMem_Malloc(sizeof(Py_ssize_t) * (s.nedge + 1));
+    keys = PyMem_Malloc(sizeof(Key2) * (n + 1));
+    if (!depth || !via || !start || !fill || !out || !keys) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (s.root_pos[i] < 0) { PyErr_SetString(PyExc_ValueError, "roots must be sorted(nodes)"); goto done; }
+        int eq = s.name[i] == target ? 1 : PyObject_RichCompareBool(s.name[i], target, Py_EQ);
+        if (eq < 0) goto done;
+        if (eq) tslot = i;
+    }
+    if (tslot < 0) { PyErr_SetString(PyExc_ValueError, "target not in nodes"); goto done; }
+    for (Py_ssize_t e = 0; e < s.nedge; e++) start[s.edge[2 * e] + 1]++;
+    for (Py_ssize_t i = 0; i < n; i++) { start[i + 1] += start[i]; fill[i] = start[i]; }
+    for (Py_ssize_t e = 0; e < s.nedge; e++) out[fill[s.edge[2 * e]]++] = e;
+    /* components complete in reverse topological order: what a component leads to is done */
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        Py_ssize_t a = s.comp_start[c], b = s.comp_start[c + 1];
+        int has_target = s.comp[tslot] == c;
+        Py_ssize_t shared = has_target ? 1 : 0;
+        for (Py_ssize_t k = a; k < b; k++) {
+            Py_ssize_t m = s.popped[k], best_d = -1, best_w = -1, best_i = -1;
+            Py_ssize_t mate_w = -1, mate_i = -1;
+            for (Py_ssize_t x = start[m]; x < start[m + 1]; x++) {
+                Py_ssize_t e = out[x], w = s.edge[2 * e + 1];
+                PyObject *entry = s.edge_obj[e];
+                if (PyTuple_GET_SIZE(entry) < 3) { PyErr_SetString(PyExc_TypeError, "succ entries must be (id, cost, index)"); goto done; }
+                Py_ssize_t idx = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 2));
+                if (idx == -1 && PyErr_Occurred()) goto done;
+                Py_ssize_t wpos = s.root_pos[w];
+                if (s.comp[w] == c) {
+                    if (mate_w < 0 || wpos < s.root_pos[mate_w] ||
+                        (wpos == s.root_pos[mate_w] && idx < mate_i)) { mate_w = w; mate_i = idx; }
+                    continue;
+                }
+                Py_ssize_t d = depth[w] + 1;
+                if (d > best_d || (d == best_d && (wpos < s.root_pos[best_w] ||
+                                                   (wpos == s.root_pos[best_w] && idx < best_i)))) {
+                    best_d = d; best_w = w; best_i = idx;
+                }
+            }
+            /* kept for the second pass: the member's best link, and its first to a mate */
+            depth[m] = best_d;
+            via[m] = best_i;
+            fill[m] = mate_i;
+            if (best_d > shared) shared = best_d;
+        }
+        for (Py_ssize_t k = a; k < b; k++) {
+            Py_ssize_t m = s.popped[k];
+            if (depth[m] != shared) via[m] = fill[m];  /* the chain starts with a mate */
+            depth[m] = m == tslot ? 0 : shared;
+        }
+    }
+    /* order: (-depth, -degree, id), a cycle's members at the place of its first */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t d1 = list_len_of(succ, s.name[i]), d2 = list_len_of(pred, s.name[i]);
+        if (d1 < 0 || d2 < 0) goto done;
+        PyObject *lp = PyDict_GetItemWithError(loops, s.name[i]);
+        long long nloops = 0;
+        if (lp != NULL) { nloops = PyLong_AsLongLong(lp); if (nloops == -1 && PyErr_Occurred()) goto done; }
+        else if (PyErr_Occurred()) goto done;
+        keys[i].a = -(long long)depth[i];
+        keys[i].b = -(long long)(d1 + d2 + 2 * nloops);
+        keys[i].pos = s.root_pos[i];
+        keys[i].slot = i;
+    }
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        Py_ssize_t a = s.comp_start[c], b = s.comp_start[c + 1], first = s.popped[a];
+        for (Py_ssize_t k = a + 1; k < b; k++) {
+            Key2 *p = &keys[s.popped[k]], *q = &keys[first];
+            if (p->a < q->a || (p->a == q->a && (p->b < q->b || (p->b == q->b && p->pos < q->pos))))
+                first = s.popped[k];
+        }
+        for (Py_ssize_t k = a; k < b; k++) {
+            Key2 *p = &keys[s.popped[k]];
+            p->ca = keys[first].a; p->cb = keys[first].b; p->cpos = keys[first].pos;
+        }
+    }
+    /* the keys are indexed by slot until here; sorted, they give the order */
+    qsort(keys, n, sizeof(Key2), key2_cmp);
+    order = PyList_New(0);
+    depths = PyList_New(0);
+    vias = PyList_New(0);
+    cycles = PyList_New(0);
+    if (!order || !depths || !vias || !cycles) goto done;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        Py_ssize_t i = keys[r].slot;
+        if (i == tslot) continue;
+        PyObject *dv = PyLong_FromSsize_t(depth[i]), *vv = PyLong_FromSsize_t(via[i]);
+        int rc = (dv && vv) ? 0 : -1;
+        if (rc == 0) rc = PyList_Append(order, s.name[i]);
+        if (rc == 0) rc = PyList_Append(depths, dv);
+        if (rc == 0) rc = PyList_Append(vias, vv);
+        Py_XDECREF(dv); Py_XDECREF(vv);
+        if (rc < 0) goto done;
+    }
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        if (s.comp_start[c + 1] - s.comp_start[c] < 2) continue;
+        PyObject *comp = scc_members(&s, c, s.popped);
+        if (comp == NULL) goto done;
+        int rc = PyList_Append(cycles, comp);
+        Py_DECREF(comp);
+        if (rc < 0) goto done;
+    }
+    result = PyTuple_Pack(4, order, depths, vias, cycles);
+done:
+    Py_XDECREF(order); Py_XDECREF(depths); Py_XDECREF(vias); Py_XDECREF(cycles);
+    PyMem_Free(depth); PyMem_Free(via); PyMem_Free(start); PyMem_Free(fill); PyMem_Free(out);
+    PyMem_Free(keys);
+    scc_free(&s);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"fast_match", py_fast_match, METH_VARARGS,
      "fast_match(src, pos) -> None or the spans of _FAST_RE.match(src, pos)"},
@@ -1290,6 +1463,8 @@ static PyMethodDef methods[] = {
     {"concept_records", py_concept_records, METH_VARARGS,
      "concept_records(cls, fields_set, vertices, sub_ids, owner, starts, offsets, "
      "first_line) -> list"},
+    {"prereq_order", py_prereq_order, METH_VARARGS,
+     "prereq_order(roots, nodes, succ, pred, loops, target) -> (order, depths, vias, cycles)"},
     {"scc_order", py_scc_order, METH_VARARGS,
      "scc_order(roots, nodes, succ, priority) -> (learning order, cycles)"},
     {"learning_edges", py_learning_edges, METH_VARARGS,

@@ -40,6 +40,15 @@ def concept_records(
     first_line: int,
     /,
 ) -> list[Any]: ...
+def prereq_order(
+    roots: list[str],
+    nodes: set[str],
+    succ: dict[str, list[tuple[str, float, int]]],
+    pred: dict[str, list[tuple[str, float, int]]],
+    loops: dict[str, int],
+    target: str,
+    /,
+) -> tuple[list[str], list[int], list[int], list[list[str]]]: ...
 def scc_order(
     roots: list[str],
     nodes: set[str],

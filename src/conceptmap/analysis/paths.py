@@ -11,15 +11,15 @@ against the learning order (only with ``any_direction=True``) costs double.
 
 Orders are topological (Kahn); concepts that are each other's prerequisites (a cycle) are
 learned together, in tie-break order, and reported in ``cycles`` instead of failing.
-Ties: ``prerequisites`` takes the deepest concept first (depth = fewest learning edges to
-the target), then the highest degree, then id; ``learning_order`` takes the lowest level
+Ties: ``prerequisites`` takes the deepest concept first (depth = the longest chain of
+learning edges to the target, so every prerequisite is deeper than what needs it and the
+list reads from the deepest down), then the highest degree, then id; ``learning_order`` takes the lowest level
 (longest chain of prerequisites), then the highest degree, then id.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from collections.abc import Iterable
 from itertools import chain, repeat
 from operator import itemgetter
@@ -503,6 +503,52 @@ def _kahn(
     return order, findings
 
 
+def _depths(
+    target: str, order: list[str], cycles: tuple[CycleFinding, ...], succ: _Adj
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Depth (the longest chain of learning edges to *target*) and the relationship (index)
+    on that chain, of each concept in *order* (topological, ending with *target*'s cycle).
+
+    The members of a cycle share one depth (the cycle counts as one link of a chain; the
+    target's cycle mates are 1). Ties: the next concept of smallest id, then the
+    relationship that comes first."""
+    mates = {v: c.concepts for c in cycles for v in c.concepts}
+    depth: dict[str, int] = {}
+    via: dict[str, int] = {}
+    for v in reversed(order):
+        if v in depth:
+            continue
+        members = mates.get(v, (v,))
+        inside = set(members)
+        best: dict[str, tuple[int, str, int]] = {}  # member -> (depth, next, index)
+        step: dict[str, tuple[str, int]] = {}  # member -> (mate, index): its first link to one
+        for m in members:
+            top: tuple[int, str, int] | None = None
+            for w, _c, i in succ.get(m, ()):
+                if w in inside:
+                    if m not in step or (w, i) < step[m]:
+                        step[m] = (w, i)
+                    continue
+                dw = depth.get(w)
+                if dw is None:
+                    continue  # not before the target
+                if top is None or dw + 1 > top[0] or (dw + 1 == top[0] and (w, i) < top[1:]):
+                    top = (dw + 1, w, i)
+            if top is not None:
+                best[m] = top
+        shared = max((b[0] for b in best.values()), default=0)
+        if target in inside:
+            shared = max(shared, 1)
+        for m in members:
+            if m == target:
+                depth[m] = 0
+                continue
+            depth[m] = shared
+            b = best.get(m)
+            via[m] = b[2] if b is not None and b[0] == shared else step[m][1]
+    return depth, via
+
+
 @gc_paused
 def prerequisites(
     cmap: ConceptMap,
@@ -514,8 +560,10 @@ def prerequisites(
     """Everything to learn before *target*, in a valid order, with depth.
 
     ``depth`` is the number of learning edges from the concept to *target* along the
-    shortest chain (1 = direct prerequisite); each step's ``via`` is the relationship on
-    that chain. Cycles are reported in ``cycles``; their members are listed together.
+    longest chain (1 = needed by the target only directly), so each concept is deeper than
+    everything that needs it and the steps run from the deepest down; each step's ``via``
+    is the relationship on that chain. Cycles are reported in ``cycles``; their members
+    share a depth and are listed together.
 
     *known* names concepts (ids) the learner has learned already: they, and everything
     learned before them, are left out (counted in ``left_out``); what is left is what
@@ -539,27 +587,31 @@ def prerequisites(
     pred = g.pred
     known = tuple(dict.fromkeys(known))
     done = _reach(known, pred)  # known concepts and what comes before them
-    depth: dict[str, int] = {target: 0}
-    via: dict[str, int] = {}
-    queue = deque([target])
-    while queue:
-        v = queue.popleft()
-        into = pred.get(v, ())
-        if len(into) > 1:
-            into = sorted(into, key=_BY_ID_THEN_INDEX)
-        dv = depth[v] + 1
-        for u, _c, i in into:
-            if u not in depth and u not in done:
-                depth[u] = dv
-                via[u] = i
-                queue.append(u)
-    left_out = len(_reach(target, pred) - depth.keys()) if done else 0
-    nodes = set(depth)
-    degree = g.degree
-    priority = {v: (-depth[v], -degree(v), v) for v in nodes}
-    order, cycles = _kahn(nodes, g, priority)
+    # What comes before the target and is not known: a chain from such a concept to the
+    # target never passes a known one (that would make the concept known too).
+    before = _reach(target, pred)
+    nodes = (before - done) | {target}
+    left_out = len(before - nodes) if done else 0
+    native = _accel.speedups
+    if native is not None:  # the same depths, links and order in C (`_speedups.c`)
+        order, depths, vias, multi = native.prereq_order(
+            sorted(nodes), nodes, g.succ, pred, g._loops, target
+        )
+        cycles = g.cycle_findings(multi)
+        depth, via = dict(zip(order, depths, strict=True)), dict(zip(order, vias, strict=True))
+    else:
+        first, cycles = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})  # a topological order
+        depth, via = _depths(target, first, cycles, g.succ)
+        # Every relationship leads to a smaller depth, so deepest first is a valid order;
+        # the members of a cycle (one depth) stay together, in the order of their own keys.
+        degree = g.degree
+        key = {v: (-depth[v], -degree(v), v) for v in nodes}
+        together = {}
+        for c in cycles:
+            first_key = min(key[m] for m in c.concepts)
+            together.update(dict.fromkeys(c.concepts, first_key))
+        order = sorted(nodes - {target}, key=lambda v: (together.get(v, key[v]), key[v]))
     # Up to one step per concept of the map: records built in bulk, without validation.
-    order = [v for v in order if v != target]
     label_of = cmap.label_of
     steps = trusted_many(
         LearningStep,
