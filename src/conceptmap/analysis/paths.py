@@ -466,16 +466,18 @@ def _kahn(
     nodes: set[str],
     g: _Learning,
     priority: dict[str, tuple[int, int, str]],
+    *,
+    findings: bool = True,
 ) -> tuple[list[str], tuple[CycleFinding, ...]]:
     """Topological order of *nodes* on the condensation; cycle members learned together.
 
     Of the components ready to learn, the one whose first member (by *priority*, one
     ``(int, int, id)`` per concept) comes first is learned next, its members in priority
-    order."""
+    order. Without *findings* (a caller that has them) the cycles come back empty."""
     native = _accel.speedups
     if native is not None:  # components and order in one pass in C (`_speedups.c`)
         learned, multi = native.scc_order(sorted(nodes), nodes, g.succ, priority)
-        return learned, g.cycle_findings(multi)
+        return learned, g.cycle_findings(multi) if findings else ()
     sccs, findings = g.cycles(nodes)
     key = priority.__getitem__
     members = [comp if len(comp) == 1 else sorted(comp, key=key) for comp in sccs]
@@ -685,19 +687,25 @@ def learning_order(
             if pos_of[w] > pos_of[v] and (ci < 0 or cycle_of.get(w) != ci):
                 level[w] = max(level[w], level[v] + 1)
     priority = {v: (level[v], -degree[v], v) for v in nodes}
-    order, cycles = _kahn(nodes, g, priority)
+    order, _ = _kahn(nodes, g, priority, findings=False)  # the same components: `loops`
+    cycles = loops
     todo = [v for v in order if v not in done]
+    pred = g.pred
+    into = [sorted(i for (_u, _c, i) in pred.get(v, ())) for v in todo]
+    flat = [i for ids in into for i in ids]
+    ref = dict(zip(flat, g.refs(flat), strict=True))  # built in one go
+    label_of = cmap.label_of
     steps = trusted_many(
         LearningStep,
         (
             {
                 "position": pos,
                 "id": v,
-                "label": cmap.label_of(v),
+                "label": label_of(v),
                 "depth": level[v],
-                "via": tuple(g.refs(sorted(i for (_u, _c, i) in g.pred.get(v, ())))),
+                "via": tuple(map(ref.__getitem__, ids)),
             }
-            for pos, v in enumerate(todo, 1)
+            for pos, (v, ids) in enumerate(zip(todo, into, strict=True), 1)
         ),
     )
     return OrderResult(
