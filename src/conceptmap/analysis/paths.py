@@ -467,17 +467,17 @@ def _kahn(
     g: _Learning,
     priority: dict[str, tuple[int, int, str]],
     *,
-    findings: bool = True,
+    with_findings: bool = True,
 ) -> tuple[list[str], tuple[CycleFinding, ...]]:
     """Topological order of *nodes* on the condensation; cycle members learned together.
 
     Of the components ready to learn, the one whose first member (by *priority*, one
     ``(int, int, id)`` per concept) comes first is learned next, its members in priority
-    order. Without *findings* (a caller that has them) the cycles come back empty."""
+    order. Without *with_findings* (a caller that has them) the C path leaves them out."""
     native = _accel.speedups
     if native is not None:  # components and order in one pass in C (`_speedups.c`)
         learned, multi = native.scc_order(sorted(nodes), nodes, g.succ, priority)
-        return learned, g.cycle_findings(multi) if findings else ()
+        return learned, g.cycle_findings(multi) if with_findings else ()
     sccs, findings = g.cycles(nodes)
     key = priority.__getitem__
     members = [comp if len(comp) == 1 else sorted(comp, key=key) for comp in sccs]
@@ -687,7 +687,7 @@ def learning_order(
             if pos_of[w] > pos_of[v] and (ci < 0 or cycle_of.get(w) != ci):
                 level[w] = max(level[w], level[v] + 1)
     priority = {v: (level[v], -degree[v], v) for v in nodes}
-    order, _ = _kahn(nodes, g, priority, findings=False)  # the same components: `loops`
+    order, _ = _kahn(nodes, g, priority, with_findings=False)  # the same components: `loops`
     cycles = loops
     todo = [v for v in order if v not in done]
     pred = g.pred
