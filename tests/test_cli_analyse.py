@@ -413,3 +413,18 @@ def test_bridges_names_groups_by_title_and_says_none(tmp_path):
     out = run("bridges", str(plain)).output
     assert "cross-links (0):\n  none (the map has no subgraphs)\n" in out
     assert "connectors (participation over clusters):\n  none\n" in out
+
+
+def test_bridges_names_the_clusters_of_a_map_without_subgraphs(tmp_path):
+    f = tmp_path / "two.md"
+    f.write_text(
+        "```mermaid\nflowchart LR\n  A --> B\n  B --> C\n  C --> A\n  C --> D\n"
+        "  D --> E\n  E --> F\n  F --> D\n```\n",
+        encoding="utf-8",
+    )
+    lines = run("bridges", str(f)).output.splitlines()
+    assert lines[3:6] == [
+        "connectors (participation over clusters):",
+        "  C (C) P=0.44 groups: C1 (C), C2 (D)",  # each cluster named after its central concept
+        "  D (D) P=0.44 groups: C1 (C), C2 (D)",
+    ]

@@ -356,7 +356,11 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
         conceptmap bridges maps/transformers.md --top 5
     """
     cmap = load_map(file, block)
-    r = bridges(cmap)
+    # Without subgraphs the groups are the Louvain clusters (seed 0): found here, so that
+    # the text can name them ("C2 (Encoder)"), and handed over rather than found twice.
+    found = clusters(cmap, seed=0) if not cmap.subgraphs and cmap.relationships else None
+    r = bridges(cmap, clusters=found)
+    cluster_name = {c.id: c.name for c in found.clusters} if found is not None else {}
     connectors = r.connectors[:top] if top else r.connectors
     if fmt == "json":
         _emit_json_top(r, "connectors", len(connectors))
@@ -371,7 +375,10 @@ def bridges_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
         click.echo("  none")
     click.echo(f"connectors (participation over {r.basis}):")
     for c in connectors:
-        groups = ", ".join(_group(cmap, g) for g in c.groups)
+        groups = ", ".join(
+            f"{g} ({shown(cluster_name[g])})" if g in cluster_name else _group(cmap, g)
+            for g in c.groups
+        )
         click.echo(f"  {shown(c.label)} ({c.id}) P={c.participation:.2f} groups: {groups}")
     if not connectors:
         click.echo("  none")
