@@ -348,10 +348,15 @@ flowchart LR
 """
 
 
+def run_on(tmp_path: Path, text: str, command: str, *args: str):
+    """*command* on a map file holding *text*."""
+    f = tmp_path / "map.md"
+    f.write_text(text, encoding="utf-8")
+    return run(command, str(f), *args)
+
+
 def test_order_puts_a_cycle_on_one_level_and_names_its_members_as_such(tmp_path):
-    f = tmp_path / "cycle.md"
-    f.write_text(CYCLE, encoding="utf-8")
-    r = run("order", str(f))
+    r = run_on(tmp_path, CYCLE, "order")
     assert r.exit_code == 0, r.output
     assert r.output.splitlines() == [
         "  1. Logic (level 0)",
@@ -388,9 +393,7 @@ flowchart TD
 
 
 def test_bridges_names_groups_by_title_and_says_none(tmp_path):
-    f = tmp_path / "cells.md"
-    f.write_text(CELLS, encoding="utf-8")
-    r = run("bridges", str(f))
+    r = run_on(tmp_path, CELLS, "bridges")
     assert r.exit_code == 0, r.output
     assert r.output.splitlines() == [
         "articulation points: Cell (CELL)",
@@ -406,7 +409,7 @@ def test_bridges_names_groups_by_title_and_says_none(tmp_path):
         "cross-links (1):",
         "  Cell --contains--> Mitochondria (Cell structure -> Energy)",
     ]
-    data = json.loads(run("bridges", str(f), "--format", "json").output)
+    data = json.loads(run_on(tmp_path, CELLS, "bridges", "--format", "json").output)
     assert data["connectors"][0]["groups"] == ["(GLU)", "Energy"]  # JSON keeps the ids
     plain = tmp_path / "plain.md"
     plain.write_text("```mermaid\nflowchart LR\n  A --> B\n  B --> C\n  C --> A\n```\n")
@@ -416,13 +419,11 @@ def test_bridges_names_groups_by_title_and_says_none(tmp_path):
 
 
 def test_bridges_names_the_clusters_of_a_map_without_subgraphs(tmp_path):
-    f = tmp_path / "two.md"
-    f.write_text(
+    two = (
         "```mermaid\nflowchart LR\n  A --> B\n  B --> C\n  C --> A\n  C --> D\n"
-        "  D --> E\n  E --> F\n  F --> D\n```\n",
-        encoding="utf-8",
+        "  D --> E\n  E --> F\n  F --> D\n```\n"
     )
-    lines = run("bridges", str(f)).output.splitlines()
+    lines = run_on(tmp_path, two, "bridges").output.splitlines()
     assert lines[3:6] == [
         "connectors (participation over clusters):",
         "  C (C) P=0.44 groups: C1 (C), C2 (D)",  # each cluster named after its central concept

@@ -1137,6 +1137,21 @@ scc_members(Scc *s, Py_ssize_t c, Py_ssize_t *slots)
     return comp;
 }
 
+/* Append to *cycles* each component of more than one member (as tarjan lists it): 0, or -1 */
+static int
+scc_cycles(Scc *s, PyObject *cycles)
+{
+    for (Py_ssize_t c = 0; c < s->ncomp; c++) {
+        if (s->comp_start[c + 1] - s->comp_start[c] < 2) continue;
+        PyObject *comp = scc_members(s, c, s->popped);
+        if (comp == NULL) return -1;
+        int rc = PyList_Append(cycles, comp);
+        Py_DECREF(comp);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
 /* tarjan(roots, nodes, succ) -> list of components (lists of ids)
  *
  * paths._tarjan: the same components in the same order, each listed as the Python
@@ -1266,14 +1281,7 @@ py_scc_order(PyObject *self, PyObject *args)
         for (Py_ssize_t k = out_start[c]; k < out_start[c + 1]; k++)
             if (--indeg[out[k]] == 0) heap_push(&h, out[k]);
     }
-    for (Py_ssize_t c = 0; c < nc; c++) {
-        if (s.comp_start[c + 1] - s.comp_start[c] < 2) continue;
-        PyObject *comp = scc_members(&s, c, s.popped);
-        if (comp == NULL) goto done;
-        int rc = PyList_Append(cycles, comp);
-        Py_DECREF(comp);
-        if (rc < 0) goto done;
-    }
+    if (scc_cycles(&s, cycles) < 0) goto done;
     result = PyTuple_Pack(2, order, cycles);
 done:
     Py_XDECREF(order);
@@ -1296,22 +1304,16 @@ done:
  * together at the place of their first. degree = len(succ[v]) + len(pred[v]) +
  * 2 loops[v]. Lists aligned with *order* (the target left out); *cycles* as scc_order. */
 typedef struct {
-    long long ca, cb;   /* the key of the concept's component (its first member's) */
-    Py_ssize_t cpos;
-    long long a, b;     /* its own: -depth, -degree */
-    Py_ssize_t pos, slot;
+    Key comp;  /* the key of the concept's component: its first member's */
+    Key own;   /* its own: (-depth, -degree, position by id, slot) */
 } Key2;
 
 static int
 key2_cmp(const void *x, const void *y)
 {
     const Key2 *p = x, *q = y;
-    if (p->ca != q->ca) return p->ca < q->ca ? -1 : 1;
-    if (p->cb != q->cb) return p->cb < q->cb ? -1 : 1;
-    if (p->cpos != q->cpos) return p->cpos < q->cpos ? -1 : 1;
-    if (p->a != q->a) return p->a < q->a ? -1 : 1;
-    if (p->b != q->b) return p->b < q->b ? -1 : 1;
-    return (p->pos > q->pos) - (p->pos < q->pos);
+    int c = key_cmp(&p->comp, &q->comp);
+    return c ? c : key_cmp(&p->own, &q->own);
 }
 
 static Py_ssize_t
@@ -1399,22 +1401,16 @@ py_prereq_order(PyObject *self, PyObject *args)
         long long nloops = 0;
         if (lp != NULL) { nloops = PyLong_AsLongLong(lp); if (nloops == -1 && PyErr_Occurred()) goto done; }
         else if (PyErr_Occurred()) goto done;
-        keys[i].a = -(long long)depth[i];
-        keys[i].b = -(long long)(d1 + d2 + 2 * nloops);
-        keys[i].pos = s.root_pos[i];
-        keys[i].slot = i;
+        keys[i].own.a = -(long long)depth[i];
+        keys[i].own.b = -(long long)(d1 + d2 + 2 * nloops);
+        keys[i].own.pos = s.root_pos[i];
+        keys[i].own.slot = i;
     }
     for (Py_ssize_t c = 0; c < nc; c++) {
         Py_ssize_t a = s.comp_start[c], b = s.comp_start[c + 1], first = s.popped[a];
-        for (Py_ssize_t k = a + 1; k < b; k++) {
-            Key2 *p = &keys[s.popped[k]], *q = &keys[first];
-            if (p->a < q->a || (p->a == q->a && (p->b < q->b || (p->b == q->b && p->pos < q->pos))))
-                first = s.popped[k];
-        }
-        for (Py_ssize_t k = a; k < b; k++) {
-            Key2 *p = &keys[s.popped[k]];
-            p->ca = keys[first].a; p->cb = keys[first].b; p->cpos = keys[first].pos;
-        }
+        for (Py_ssize_t k = a + 1; k < b; k++)
+            if (key_cmp(&keys[s.popped[k]].own, &keys[first].own) < 0) first = s.popped[k];
+        for (Py_ssize_t k = a; k < b; k++) keys[s.popped[k]].comp = keys[first].own;
     }
     /* the keys are indexed by slot until here; sorted, they give the order */
     qsort(keys, n, sizeof(Key2), key2_cmp);
@@ -1424,7 +1420,7 @@ py_prereq_order(PyObject *self, PyObject *args)
     cycles = PyList_New(0);
     if (!order || !depths || !vias || !cycles) goto done;
     for (Py_ssize_t r = 0; r < n; r++) {
-        Py_ssize_t i = keys[r].slot;
+        Py_ssize_t i = keys[r].own.slot;
         if (i == tslot) continue;
         PyObject *dv = PyLong_FromSsize_t(depth[i]), *vv = PyLong_FromSsize_t(via[i]);
         int rc = (dv && vv) ? 0 : -1;
@@ -1434,14 +1430,7 @@ py_prereq_order(PyObject *self, PyObject *args)
         Py_XDECREF(dv); Py_XDECREF(vv);
         if (rc < 0) goto done;
     }
-    for (Py_ssize_t c = 0; c < nc; c++) {
-        if (s.comp_start[c + 1] - s.comp_start[c] < 2) continue;
-        PyObject *comp = scc_members(&s, c, s.popped);
-        if (comp == NULL) goto done;
-        int rc = PyList_Append(cycles, comp);
-        Py_DECREF(comp);
-        if (rc < 0) goto done;
-    }
+    if (scc_cycles(&s, cycles) < 0) goto done;
     result = PyTuple_Pack(4, order, depths, vias, cycles);
 done:
     Py_XDECREF(order); Py_XDECREF(depths); Py_XDECREF(vias); Py_XDECREF(cycles);
