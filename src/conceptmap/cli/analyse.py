@@ -468,7 +468,8 @@ def prereqs_cmd(
     top: int | None,
     known: tuple[str, ...],
 ) -> None:
-    """Everything to learn before TARGET, in order, with depth (1 = direct prerequisite).
+    """Everything to learn before TARGET, deepest first: depth is the longest chain of
+    prerequisites from a concept to TARGET (1 = TARGET needs it, and nothing in between).
 
     \b
     Example:
