@@ -546,3 +546,25 @@ def test_the_members_of_a_cycle_share_one_level():
     r = learning_order(cmap)
     assert [(s.id, s.depth) for s in r.steps] == [("E", 0), ("A", 1), ("B", 2), ("C", 2), ("D", 3)]
     assert [c.concepts for c in r.cycles] == [("B", "C")]
+
+
+def test_no_route_lists_only_readings_that_turned_would_make_one():
+    from conceptmap.model import Concept, ConceptMap, Relationship
+
+    def route(*links: tuple[str, str, str]):
+        cmap = ConceptMap(
+            concepts=tuple(Concept(id=x, label=x) for x in "SXGP"),
+            relationships=tuple(
+                Relationship(id=f"e{k}", source=a, target=b, label=lab)
+                for k, (a, lab, b) in enumerate(links)
+            ),
+        )
+        return learning_path(cmap, "S", "G")
+
+    # unknown phrases near S and near G, but no turn of either joins S to G: not listed
+    r = route(("S", "zaps", "X"), ("P", "blips", "G"))
+    assert not r.found and r.assumptions == ()
+    # G frobs S: G first, so no route; read the other way round it would be one
+    r = route(("S", "zaps", "X"), ("P", "blips", "G"), ("G", "frobs", "S"))
+    assert not r.found and r.reverse_exists
+    assert [(a.label, a.relationships) for a in r.assumptions] == [("frobs", ("e2",))]

@@ -442,9 +442,16 @@ def learning_path(
         _sccs, cycles = g.cycles(region)
         assumptions = g.assumptions(used)
     else:
-        # No route: the readings of relationships leaving what start leads to, or entering
-        # what leads to goal, decided that; read the other way, one of them could make one.
-        assumptions = g.assumptions(within=_reach(start, g.succ) | _reach(goal, g.pred))
+        # No route: the assumed readings that decided it are those which, read the other
+        # way round, would make one (a link learned u -> v with v after start and u before
+        # goal: start ... v -> u ... goal once it is turned), or, where there is no route
+        # back either, one from goal to start (the "try swapping them" advice).
+        def flips(a: str, b: str) -> set[int]:
+            after, before = _reach(a, g.succ), _reach(b, g.pred)
+            return {i for v in after for (u, _c, i) in g.pred.get(v, ()) if u in before}
+
+        decided = flips(start, goal) if reverse else flips(start, goal) | flips(goal, start)
+        assumptions = g.assumptions(decided)
     return PathResult(
         start=start,
         goal=goal,
