@@ -183,14 +183,16 @@
   // -- readable labels ----------------------------------------------------------------
   // A whole map fitted into the frame is often drawn at a third of its size, its labels
   // 5 px high. Below the zoom at which concept labels would be drawn under
-  // MIN_LABEL_PX, every label grows in map units (up to 4x) so that it stays that size on
+  // MIN_LABEL_PX, every label grows in map units (up to maxScale) so that it stays that size on
   // screen; zoomed in, labels are their normal size. Large maps instead draw labels only
   // once readable (min-zoomed-font-size).
   var MIN_LABEL_PX = 11;
+  // Denser maps grow less: past 60 concepts, labels four times as big cover each other.
+  var maxScale = small ? 4 : 2;
   var labelScale = 1;
   function keepLabelsReadable() {
     if (large) { return; }
-    var f = Math.max(1, Math.min(4, MIN_LABEL_PX / (conceptLabel["font-size"] * cy.zoom())));
+    var f = Math.max(1, Math.min(maxScale, MIN_LABEL_PX / (conceptLabel["font-size"] * cy.zoom())));
     if (Math.abs(f - labelScale) < 0.03 * labelScale) { return; }
     labelScale = f;
     cy.style()
