@@ -49,7 +49,14 @@ from conceptmap.model import trusted_many
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
 
-__all__ = ["KIND_COST", "learning_path", "learning_order", "prerequisites"]
+__all__ = [
+    "KIND_COST",
+    "cycle_index",
+    "earlier_and_mates",
+    "learning_order",
+    "learning_path",
+    "prerequisites",
+]
 
 KIND_COST: dict[str, float] = {"primary": 1.0, "has-part": 1.5, "plain": 1.5, "secondary": 2.0}
 _OTHER_COST = 1.5
@@ -192,11 +199,6 @@ class _Learning:
             return self.vocab.prerequisite_end(label)[0]
         return self.vocab.default
 
-    def cycles(self, nodes: set[str]) -> tuple[list[list[str]], tuple[CycleFinding, ...]]:
-        """Strongly connected components of the learning graph restricted to *nodes*."""
-        sccs = _tarjan(nodes, self.succ)
-        return sccs, self.cycle_findings(sccs)
-
     def cycle_findings(self, sccs: Iterable[list[str]]) -> tuple[CycleFinding, ...]:
         """A finding for each component of more than one concept, sorted by concepts."""
         findings = []
@@ -218,6 +220,43 @@ class _Learning:
             )  # fmt: skip
         findings.sort(key=lambda f: f.concepts)
         return tuple(findings)
+
+
+def cycle_index(cycles: Iterable[CycleFinding]) -> dict[str, int]:
+    """Concept id -> the position of its cycle in *cycles* (concepts in none left out)."""
+    return {v: ci for ci, c in enumerate(cycles) for v in c.concepts}
+
+
+def earlier_and_mates(
+    step: LearningStep, cycle_of: dict[str, int]
+) -> tuple[list[tuple[str, RelationRef]], list[tuple[str, RelationRef]]]:
+    """A :func:`learning_order` step's prerequisites as (concept id, relationship): those
+    learned before it, and those in its own cycle (learned with it, maybe after it);
+    *cycle_of* is :func:`cycle_index` of the result's cycles. Self-loops are neither.
+
+    >>> from conceptmap.model import Concept, ConceptMap, Relationship
+    >>> cmap = ConceptMap(
+    ...     concepts=tuple(Concept(id=x, label=x) for x in "ABC"),
+    ...     relationships=(Relationship(id="e1", source="A", target="B", label="leads to"),
+    ...                    Relationship(id="e2", source="B", target="C", label="leads to"),
+    ...                    Relationship(id="e3", source="C", target="B", label="leads to")),
+    ... )
+    >>> r = learning_order(cmap)
+    >>> b = next(s for s in r.steps if s.id == "B")
+    >>> [[v for v, _ in side] for side in earlier_and_mates(b, cycle_index(r.cycles))]
+    [['A'], ['C']]
+    """
+    earlier: list[tuple[str, RelationRef]] = []
+    mates: list[tuple[str, RelationRef]] = []
+    mine = cycle_of.get(step.id)
+    for ref in step.via:
+        other = ref.target if ref.source == step.id else ref.source
+        if other == step.id:
+            continue
+        (mates if mine is not None and cycle_of.get(other) == mine else earlier).append(
+            (other, ref)
+        )
+    return earlier, mates
 
 
 def _cycle_message(names: list[str], total: int) -> str:
@@ -439,7 +478,7 @@ def learning_path(
             )
         # cycles in the region between start and goal (descendants of start, ancestors of goal)
         region = _reach(start, g.succ) & _reach(goal, g.pred)
-        _sccs, cycles = g.cycles(region)
+        cycles = g.cycle_findings(_tarjan(region, g.succ))
         assumptions = g.assumptions(used)
     else:
         # No route: the assumed readings that decided it are those which, read the other
@@ -465,27 +504,20 @@ def learning_path(
     )
 
 
-#: Sort key of an adjacency entry (neighbour, cost, index): by neighbour id, then index.
-_BY_ID_THEN_INDEX = itemgetter(0, 2)
-
-
 def _kahn(
-    nodes: set[str],
-    g: _Learning,
-    priority: dict[str, tuple[int, int, str]],
-    *,
-    with_findings: bool = True,
-) -> tuple[list[str], tuple[CycleFinding, ...]]:
-    """Topological order of *nodes* on the condensation; cycle members learned together.
+    nodes: set[str], g: _Learning, priority: dict[str, tuple[int, int, str]]
+) -> tuple[list[str], list[list[str]]]:
+    """Topological order of *nodes* on the condensation, and its cycles (the components of
+    more than one concept, for :meth:`_Learning.cycle_findings`).
 
     Of the components ready to learn, the one whose first member (by *priority*, one
     ``(int, int, id)`` per concept) comes first is learned next, its members in priority
-    order. Without *with_findings* (a caller that has them) the C path leaves them out."""
+    order."""
     native = _accel.speedups
     if native is not None:  # components and order in one pass in C (`_speedups.c`)
         learned, multi = native.scc_order(sorted(nodes), nodes, g.succ, priority)
-        return learned, g.cycle_findings(multi) if with_findings else ()
-    sccs, findings = g.cycles(nodes)
+        return learned, multi
+    sccs = _tarjan(nodes, g.succ)
     key = priority.__getitem__
     members = [comp if len(comp) == 1 else sorted(comp, key=key) for comp in sccs]
     comp_of = {v: ci for ci, comp in enumerate(sccs) for v in comp}
@@ -509,7 +541,7 @@ def _kahn(
             indeg[cj] -= 1
             if indeg[cj] == 0:
                 heapq.heappush(heap, (priority[members[cj][0]], cj))
-    return order, findings
+    return order, [comp for comp in sccs if len(comp) > 1]
 
 
 def _depths(
@@ -609,7 +641,8 @@ def prerequisites(
         cycles = g.cycle_findings(multi)
         depth, via = dict(zip(order, depths, strict=True)), dict(zip(order, vias, strict=True))
     else:
-        first, cycles = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})  # a topological order
+        first, multi = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})  # a topological order
+        cycles = g.cycle_findings(multi)
         depth, via = _depths(target, first, cycles, g.succ)
         # Every relationship leads to a smaller depth, so deepest first is a valid order;
         # the members of a cycle (one depth) stay together, in the order of their own keys.
@@ -677,16 +710,17 @@ def learning_order(
     degree = {v: g.degree(v) for v in nodes}
     # levels by longest path on the condensation, computed along a first order by id:
     # the members of a cycle share one level (the highest any of them gets from outside)
-    first, loops = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})
+    first, multi = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})
+    cycles = g.cycle_findings(multi)
     pos_of = {v: p for p, v in enumerate(first)}
-    cycle_of = {v: ci for ci, c in enumerate(loops) for v in c.concepts}
+    cycle_of = cycle_index(cycles)
     leveled: set[int] = set()
     level = dict.fromkeys(nodes, 0)
     for v in first:
         ci = cycle_of.get(v, -1)
         if ci >= 0 and ci not in leveled:  # its first member: every edge from outside is in
             leveled.add(ci)
-            mates = loops[ci].concepts
+            mates = cycles[ci].concepts
             top = max(level[u] for u in mates)
             for u in mates:
                 level[u] = top
@@ -694,8 +728,7 @@ def learning_order(
             if pos_of[w] > pos_of[v] and (ci < 0 or cycle_of.get(w) != ci):
                 level[w] = max(level[w], level[v] + 1)
     priority = {v: (level[v], -degree[v], v) for v in nodes}
-    order, _ = _kahn(nodes, g, priority, with_findings=False)  # the same components: `loops`
-    cycles = loops
+    order, _ = _kahn(nodes, g, priority)  # the same components
     todo = [v for v in order if v not in done]
     pred = g.pred
     into = [sorted(i for (_u, _c, i) in pred.get(v, ())) for v in todo]

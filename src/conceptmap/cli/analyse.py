@@ -23,6 +23,7 @@ from conceptmap.analysis.bridges import outside_concept
 from conceptmap.analysis.centrality import MEASURES
 from conceptmap.analysis.clusters import METHODS
 from conceptmap.analysis.compare import compare_maps
+from conceptmap.analysis.paths import cycle_index, earlier_and_mates
 from conceptmap.analysis.relations import RelationVocabulary, normalize_label
 from conceptmap.analysis.results import (
     Assumption,
@@ -555,15 +556,13 @@ def order_cmd(
         return
     lines = []
     # a prerequisite in the same cycle may come later: it is named as such, not as "after"
-    cycle_of = {v: ci for ci, c in enumerate(r.cycles) for v in c.concepts}
+    cycle_of = cycle_index(r.cycles)
     for s in steps:
-        ends = {_other(v, s.id) for v in s.via} - {s.id}
-        mine = cycle_of.get(s.id, -1)
-        mates = {u for u in ends if mine >= 0 and cycle_of.get(u) == mine}
-        before = sorted({_name(cmap, u) for u in ends - mates})
+        earlier, mates = earlier_and_mates(s, cycle_of)
+        before = sorted({_name(cmap, u) for u, _ in earlier})
         after = f"  after {', '.join(before)}" if before else ""
         if mates:
-            with_ = ", ".join(sorted({_name(cmap, u) for u in mates}))
+            with_ = ", ".join(sorted({_name(cmap, u) for u, _ in mates}))
             after += f"{';' if before else ' '} in a cycle with {with_}"
         lines.append(f"{s.position:>3}. {shown(s.label)} (level {s.depth}){after}")
     if lines:  # one write: tens of thousands of lines on big maps
@@ -581,10 +580,6 @@ def _group(cmap: ConceptMap, group: str) -> str:
     if alone is not None:
         return f"{_name(cmap, alone)} (no subgraph)"
     return _name(cmap, group)
-
-
-def _other(r: RelationRef, me: str) -> str:
-    return r.target if r.source == me else r.source
 
 
 @cli.command("quality")

@@ -16,6 +16,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 
 from conceptmap.analysis.bridges import outside_concept
+from conceptmap.analysis.paths import cycle_index, earlier_and_mates
 from conceptmap.analysis.results import RelationRef
 from conceptmap.labels import split_tags
 from conceptmap.report.build import MapReport, PathwayStep
@@ -479,21 +480,18 @@ def _order(r: MapReport, n: _Names) -> str:
         "first). *Level* 0 concepts need nothing else first."
     ]
     rows = []
-    cycle_of = {v: ci for ci, c in enumerate(o.cycles) for v in c.concepts}
+    cycle_of = cycle_index(o.cycles)
+
+    def named(side: list[tuple[str, RelationRef]]) -> str:
+        # the phrase, or a kind other than plain: "Encoder (has-part)"
+        whys = [(v, ref.label or (ref.kind if ref.kind != "plain" else "")) for v, ref in side]
+        return ", ".join(f"{n.concept(v)} ({esc(w)})" if w else n.concept(v) for v, w in whys)
+
     for s in o.steps:
-        before: list[str] = []
-        mates: list[str] = []
-        for v in s.via:
-            other = v.target if v.source == s.id else v.source
-            if other == s.id:
-                continue  # a self-loop: not a prerequisite
-            why = v.label or (v.kind if v.kind != "plain" else "")
-            text = f"{n.concept(other)} ({esc(why)})" if why else n.concept(other)
-            mine = cycle_of.get(s.id)
-            (mates if mine is not None and cycle_of.get(other) == mine else before).append(text)
-        after = ", ".join(before)
+        earlier, mates = earlier_and_mates(s, cycle_of)
+        after = named(earlier)
         if mates:
-            after += ("; " if after else "") + "in a cycle with " + ", ".join(mates)
+            after += ("; " if after else "") + "in a cycle with " + named(mates)
         rows.append([str(s.position), esc(s.label), str(s.depth), after or "–"])
     parts.append(table(["Step", "Concept", "Level", "Learn after"], rows))
     if o.cycles:
