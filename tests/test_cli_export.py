@@ -164,12 +164,12 @@ def test_an_output_path_that_cannot_be_written_is_a_one_line_error(
 def test_an_unwritable_output_file_names_the_path_and_the_reason(
     runner: CliRunner, seed_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import conceptmap.cli.export as export_cli
+    import conceptmap.cli._common as common  # write_output's writer
 
     def refuse(path: object, data: object) -> None:
         raise FileNotFoundError(2, "No such file or directory", "/proc/.x.svg.tmp")
 
-    monkeypatch.setattr(export_cli, "write_atomic", refuse)
+    monkeypatch.setattr(common, "write_atomic", refuse)
     result = runner.invoke(cli, ["export", str(seed_file), "--to", "mermaid", "-o", "/proc/x.mmd"])
     assert result.exit_code == 1
     assert result.stderr == "error: cannot write /proc/x.mmd: No such file or directory\n"

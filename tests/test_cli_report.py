@@ -403,12 +403,12 @@ def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(tmp_path):
 
 
 def test_an_output_file_that_cannot_be_written_stops_the_report(tmp_path, monkeypatch):
-    import conceptmap.cli.report as report_cli
+    import conceptmap.cli._common as common  # write_output's writer
 
     def refuse(path, data):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(report_cli, "write_atomic", refuse)
+    monkeypatch.setattr(common, "write_atomic", refuse)
     maps = _folder(tmp_path, broken=False)
     out = tmp_path / "out"
     r = _run(str(maps), "-o", str(out))

@@ -21,6 +21,7 @@ __all__ = [
     "display_label",
     "display_width",
     "fit",
+    "plural",
     "split_tags",
     "strip_accents",
 ]
@@ -138,3 +139,12 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize(
         "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     )
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """*n* and *word*, in the plural (*many*, else *word* + "s") unless *n* is 1.
+
+    >>> plural(1, "link"), plural(12_000, "concept"), plural(2, "is", "are")
+    ('1 link', '12,000 concepts', '2 are')
+    """
+    return f"{n:,} {word if n == 1 else many or word + 's'}"

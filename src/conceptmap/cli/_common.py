@@ -162,6 +162,24 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def cannot_write(path: str | Path, exc: OSError) -> str:
+    """The one-line error for an output file that cannot be written (not a bug: exit 1).
+
+    >>> cannot_write("/proc/x.svg", FileNotFoundError(2, "No such file or directory"))
+    'error: cannot write /proc/x.svg: No such file or directory'
+    """
+    return f"error: cannot write {path}: {exc.strerror or exc}"
+
+
+def write_output(path: str | Path, data: str | bytes) -> None:
+    """:func:`write_atomic`, where a path that cannot be written (no such folder, no
+    permission, a full disk) stops the command with :func:`cannot_write`'s line, exit 1."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise InputRejected(cannot_write(path, exc)) from None
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write *data* to *path* via a temporary file and rename (never a half-written file)."""
     p = Path(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ __all__ = [
     "DOCUMENT_SUFFIXES",
     "MAP_REF_RE",
     "InputFile",
+    "PathNames",
     "collect_inputs",
     "display_path",
     "find_map",
@@ -32,6 +33,7 @@ __all__ = [
     "read_input",
     "resolve_reference",
     "same_source_map",
+    "source_notes",
 ]
 
 #: Files a folder is searched for: Markdown notes (``.txt`` too: generated study material
@@ -104,9 +106,61 @@ def skip_warning(exc: InputError, path: Path, explicit: set[Path]) -> str | None
     return f"{exc.path}: warning: {exc.message}; skipped"
 
 
-def read_input(path: Path) -> InputFile:
-    raw = path.read_bytes()
-    return InputFile(display_path(path), raw, decode_bytes(raw, path=display_path(path)))
+def read_input(path: Path, shown: str | None = None) -> InputFile:
+    """The file at *path*, named *shown* (default: relative to the working directory);
+    :class:`InputError` if it cannot be read or decoded."""
+    name = shown if shown is not None else display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=name) from None
+    return InputFile(name, raw, decode_bytes(raw, path=name))
+
+
+class PathNames:
+    """Names the files a run reads the way the user typed the PATH they were found under.
+
+    ``collect_inputs`` hands back resolved (absolute) paths; shown relative to the working
+    directory, an absolute PATH would come back as ``../../...``, which only works from
+    one directory. Here a file named on the command line keeps its name, a file found in
+    a folder PATH is that folder as typed plus the file's place below it, and any other
+    file (a source note next to a map) is shown absolute when every PATH was, else
+    relative to the working directory.
+
+    >>> names = PathNames(["/no/such/maps/", "notes"])
+    >>> names.shown(Path("/no/such/maps/ml/a.md")), names.shown(Path.cwd() / "notes/b.md")
+    ('/no/such/maps/ml/a.md', 'notes/b.md')
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._exact: dict[Path, str] = {}
+        roots: list[tuple[Path, Path]] = []
+        typed = [Path(raw) for raw in paths]
+        for p in typed:
+            root = p if p.is_dir() else p.parent
+            if p.is_file():
+                self._exact[p.resolve()] = str(p)
+            roots.append((root.resolve(), root))
+        # the deepest folder first: a file below two PATHs is shown under the nearer one
+        self._roots = sorted(roots, key=lambda r: -len(r[0].parts))
+        self._absolute = bool(typed) and all(p.is_absolute() for p in typed)
+
+    def shown(self, path: Path) -> str:
+        """How to show the (resolved) *path* in findings, messages and commands."""
+        if path in self._exact:
+            return self._exact[path]
+        for resolved, typed in self._roots:
+            if path.is_relative_to(resolved):
+                return str(typed / path.relative_to(resolved))
+        return str(path) if self._absolute else display_path(path)
+
+    def read(self, path: Path) -> InputFile:
+        """The file at *path*, named as :meth:`shown` says; :class:`InputError` if unreadable."""
+        return read_input(path, self.shown(path))
+
+    def notes(self, map_path: Path, map_text: str, known: Mapping[Path, Any]) -> list[InputFile]:
+        """The map's source notes (:func:`source_notes`), named as :meth:`shown` says."""
+        return source_notes(map_path, map_text, known, read=self.read)
 
 
 def map_reference(text: str) -> str | None:
@@ -174,10 +228,16 @@ def find_map(
     return same_source_map(referrer_text, {p: text(m) for p, m in maps.items()})
 
 
-def source_notes(map_path: Path, map_text: str, known: dict[Path, Any]) -> list[InputFile]:
+def source_notes(
+    map_path: Path,
+    map_text: str,
+    known: Mapping[Path, Any],
+    read: Callable[[Path], InputFile] = read_input,
+) -> list[InputFile]:
     """The notes the map's ``**Source:**`` line names that can be found: next to the map, or
-    by file name among the files of the run (*known*: path -> InputFile); unreadable ones
-    are left out (grounding is then not checked against them)."""
+    by file name among the files of the run (*known*: path -> InputFile; others are read
+    with *read*); unreadable ones are left out (grounding is then not checked against
+    them)."""
     from conceptmap.validate.sources import source_references
 
     out: list[InputFile] = []
@@ -188,8 +248,8 @@ def source_notes(map_path: Path, map_text: str, known: dict[Path, Any]) -> list[
         f = known.get(target)
         if not isinstance(f, InputFile):
             try:
-                f = read_input(target)
-            except (InputError, OSError):
+                f = read(target)
+            except InputError:
                 continue
         out.append(f)
     return out

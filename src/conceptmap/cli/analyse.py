@@ -45,7 +45,7 @@ from conceptmap.cli._common import (
     one_map_process,
     read_text,
 )
-from conceptmap.labels import display_label, display_width, fit
+from conceptmap.labels import display_label, display_width, fit, plural
 from conceptmap.model import ConceptMap
 
 __all__ = [
@@ -213,7 +213,7 @@ def _findings(
     if len(assumptions) > len(shown_first):
         rest = len(assumptions) - len(shown_first)
         click.echo(
-            f"assumption: {rest} more link phrase{'' if rest == 1 else 's'} read by assumption "
+            f"assumption: {plural(rest, 'more link phrase')} read by assumption "
             "(--format json lists them all)"
         )
     for c in cycles:
@@ -311,7 +311,7 @@ def clusters_cmd(
     how = f"{r.method}, seed {r.seed}" + (
         f", resolution {r.resolution}" if r.method != "label-propagation" else ""
     )
-    click.echo(f"{n} cluster{'' if n == 1 else 's'} ({how})")
+    click.echo(f"{plural(n, 'cluster')} ({how})")
     for c in listed:
         members = ", ".join(_name(cmap, m) for m in c.members)
         click.echo(f"{c.id} {shown(c.name)} ({c.size}): {members}")
@@ -337,7 +337,7 @@ def clusters_cmd(
         for g in weak[:6]:
             click.echo(
                 f"weak link: {name.get(g.a, g.a)} and {name.get(g.b, g.b)} "
-                f"joined by {_plural(g.links, 'relationship')}"
+                f"joined by {plural(g.links, 'relationship')}"
             )
         if len(weak) > 6:
             click.echo(f"(+{len(weak) - 6} more weak links; --format json lists all)")
@@ -518,7 +518,7 @@ def prereqs_cmd(
         )
     if r.steps and r.left_out:
         click.echo(
-            f"({_plural(r.left_out, 'prerequisite')} left out: what you know, and what comes before it)"
+            f"({plural(r.left_out, 'prerequisite')} left out: what you know, and what comes before it)"
         )
     _findings(r.assumptions, r.cycles, cmap)
 
@@ -569,7 +569,7 @@ def order_cmd(
         click.echo("\n".join(lines))
     if r.left_out:
         knowing = ", ".join(_name(cmap, k) for k in r.known)
-        click.echo(f"({_plural(r.left_out, 'concept')} left out: {knowing}, and what comes before)")
+        click.echo(f"({plural(r.left_out, 'concept')} left out: {knowing}, and what comes before)")
     _findings(r.assumptions, r.cycles, cmap)
 
 
@@ -612,10 +612,6 @@ def quality_cmd(file: str, block: int | None, fmt: str, top: int | None) -> None
     for p in phrases:
         mark = "  (overused)" if p.phrase in q.overused else ""
         click.echo(f"  {p.count:>3}  {p.phrase}{mark}")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _percent(x: float) -> str:

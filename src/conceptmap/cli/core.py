@@ -19,7 +19,7 @@ from conceptmap.cli._common import (
     load_map,
 )
 from conceptmap.errors import ConceptMapError
-from conceptmap.labels import display_label, display_width, fit
+from conceptmap.labels import display_label, display_width, fit, plural
 from conceptmap.model import ConceptMap
 
 
@@ -143,7 +143,7 @@ def stats(files: tuple[str, ...], block: int | None, fmt: str, top: int) -> None
         kinds = ", ".join(f"{k} {v}" for k, v in by_kind if k != "invisible") or "none"
         hidden = st.relationships - st.visible_relationships
         if hidden:
-            kinds += f"; {hidden} invisible link{'' if hidden == 1 else 's'} not counted"
+            kinds += f"; {plural(hidden, 'invisible link')} not counted"
         lines.append(f"  concepts:       {st.concepts}")
         lines.append(f"  relationships:  {st.visible_relationships} ({kinds})")
         lines.append(f"  labelled:       {st.labelled_relationships}")

@@ -9,12 +9,11 @@ import click
 
 from conceptmap.cli import cli
 from conceptmap.cli._common import (
-    InputRejected,
     UsageProblem,
     block_option,
     handle_errors,
     load_map,
-    write_atomic,
+    write_output,
 )
 from conceptmap.export import (
     BINARY_FORMATS,
@@ -46,15 +45,6 @@ def _path_ids(cmap: ConceptMap, start: str, goal: str) -> list[str]:
             f"--path: {cmap.label_of(a)!r} and {cmap.label_of(b)!r} are not connected"
         )
     return [route.steps[0].from_id, *(s.to_id for s in route.steps)]
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    """Write the export atomically; a path that cannot be written is a one-line error
-    naming it and the system's reason (exit 1), not a crash."""
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise InputRejected(f"error: cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _default_output(file: str, fmt: str) -> Path:
@@ -126,7 +116,7 @@ def export_cmd(
 
         dot_text = EXPORTERS["dot"](cmap, highlight_path=highlight)
         dot_path = (target or _default_output(file, fmt)).with_suffix(".dot")
-        _write(dot_path, dot_text)
+        write_output(dot_path, dot_text)
         click.echo(f"error: {exc}", err=True)
         click.echo(f"wrote {dot_path} instead (render it with: dot -T{fmt} {dot_path})", err=True)
         click.get_current_context().exit(1)  # raises: the export stops here
@@ -141,5 +131,5 @@ def export_cmd(
         else:
             click.echo(data, nl=False)
         return
-    _write(target, data)
+    write_output(target, data)
     click.echo(f"wrote {target}", err=True)

@@ -17,15 +17,21 @@ from conceptmap import __version__
 from conceptmap._order import natural_key
 from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.cli import cli
-from conceptmap.cli._common import InputRejected, UsageProblem, emit_json, write_atomic
+from conceptmap.cli._common import (
+    InputRejected,
+    UsageProblem,
+    cannot_write,
+    emit_json,
+    write_output,
+)
+from conceptmap.cli._inputs import PathNames, skip_warning
 
 # Discovery of maps and of the documents that refer to them is `validate`'s; reuse it.
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import find_map as _find_map
 from conceptmap.cli._inputs import map_reference as _map_ref
-from conceptmap.cli._inputs import skip_warning
-from conceptmap.cli.validate import PathNames, cannot_write
 from conceptmap.errors import ConceptMapError, InputError, MapSyntaxError
+from conceptmap.labels import plural
 from conceptmap.model import ConceptMap
 from conceptmap.parse import Document, parse_document
 from conceptmap.report import (
@@ -115,24 +121,6 @@ def _names(jobs: list[tuple[Path, int, int]], root: Path) -> dict[tuple[Path, in
     return out
 
 
-def _count(n: int, word: str) -> str:
-    """*n* and *word*, plural unless one.
-
-    >>> _count(1, "warning"), _count(2, "error")
-    ('1 warning', '2 errors')
-    """
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def _write(path: Path, data: str | bytes) -> None:
-    """Write one output file atomically; a path that cannot be written (no such folder,
-    no permission, a full disk) stops the command with a one-line error, exit 1."""
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise InputRejected(cannot_write(path, exc)) from None
-
-
 def _make_folder(path: Path) -> None:
     """Create the output folder up front, so an unwritable one fails before any work."""
     try:
@@ -187,7 +175,7 @@ def _write_outputs(
 
     def write(name: str, data: str | bytes) -> None:
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        _write(folder / name, raw)
+        write_output(folder / name, raw)
         files[name] = _sha(raw)
 
     metrics, groups = _metrics(rep)
@@ -662,9 +650,9 @@ def report(
         written += 1
         v = rep.validation
         lines.append(
-            f"{job.display} -> {folder}/ ({_count(rep.stats.concepts, 'concept')}, "
-            f"{_count(rep.stats.visible_relationships, 'relationship')}; "
-            f"{_count(v.errors, 'error')}, {_count(v.warnings, 'warning')})"
+            f"{job.display} -> {folder}/ ({plural(rep.stats.concepts, 'concept')}, "
+            f"{plural(rep.stats.visible_relationships, 'relationship')}; "
+            f"{plural(v.errors, 'error')}, {plural(v.warnings, 'warning')})"
         )
 
     show_bar = not quiet and len(jobs) > 1 and sys.stderr.isatty()
@@ -727,7 +715,7 @@ def report(
                 rep = build_report(graph.cmap, seed=seed, combined=section)
                 note = _write_outputs(folder, graph.cmap, rep, fmts, svg_ok, cfiles)
                 concepts = graph.model_dump_json(indent=2, exclude={"cmap"}) + "\n"
-                _write(folder / "concepts.json", concepts)
+                write_output(folder / "concepts.json", concepts)
                 cfiles["concepts.json"] = _sha(concepts)
             except click.ClickException:
                 raise
@@ -792,13 +780,13 @@ def report(
 
     if entries or removed:
         every = sorted([*entries, *listed], key=lambda e: (natural_key(e.path), e.name))
-        _write(
+        write_output(
             out / "index.md",
             index_markdown(
                 every, shared=shared_count, combined=combined_name, link=_link(fmts, "md")
             ),
         )
-        _write(
+        write_output(
             out / "index.html",
             index_html(
                 every,
@@ -808,7 +796,7 @@ def report(
                 link=_link(fmts, "html"),
             ),
         )
-        _write(cache_path, json.dumps(new_cache, indent=2, sort_keys=True) + "\n")
+        write_output(cache_path, json.dumps(new_cache, indent=2, sort_keys=True) + "\n")
 
     if not quiet:
         for line in lines:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +14,20 @@ from conceptmap._order import natural_key
 from conceptmap.cli import cli
 from conceptmap.cli._common import (
     UsageProblem,
+    cannot_write,
     emit_json,
     format_option,
     read_text,
     write_atomic,
 )
-from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, display_path, skip_warning
+from conceptmap.cli._inputs import DOCUMENT_SUFFIXES, MAP_REF_RE, PathNames, skip_warning
 from conceptmap.cli._inputs import InputFile as _File
 from conceptmap.cli._inputs import collect_inputs as _collect
 from conceptmap.cli._inputs import find_map as _find_map
 from conceptmap.cli._inputs import map_reference as _map_ref
-from conceptmap.cli._inputs import source_notes as _source_notes
 from conceptmap.errors import InputError, MapSyntaxError
-from conceptmap.parse import Document, decode_bytes, parse_document
+from conceptmap.labels import plural
+from conceptmap.parse import Document, parse_document
 from conceptmap.validate import (
     ValidateConfig,
     ValidationResult,
@@ -42,71 +43,7 @@ from conceptmap.validate.rules import RULES
 
 _RULE = {r.name: r for r in RULES}
 
-__all__ = ["PathNames", "cannot_write", "validate"]
-
-
-class PathNames:
-    """Names the files a run reads the way the user typed the PATH they were found under.
-
-    ``collect_inputs`` hands back resolved (absolute) paths; shown relative to the working
-    directory, an absolute PATH would come back as ``../../...``, which only works from
-    one directory. Here a file named on the command line keeps its name, a file found in
-    a folder PATH is that folder as typed plus the file's place below it, and any other
-    file (a source note next to a map) is shown absolute when every PATH was, else
-    relative to the working directory.
-
-    >>> names = PathNames(["/no/such/maps/", "notes"])
-    >>> names.shown(Path("/no/such/maps/ml/a.md")), names.shown(Path.cwd() / "notes/b.md")
-    ('/no/such/maps/ml/a.md', 'notes/b.md')
-    """
-
-    def __init__(self, paths: Iterable[str]) -> None:
-        self._exact: dict[Path, str] = {}
-        roots: list[tuple[Path, Path]] = []
-        typed = [Path(raw) for raw in paths]
-        for p in typed:
-            root = p if p.is_dir() else p.parent
-            if p.is_file():
-                self._exact[p.resolve()] = str(p)
-            roots.append((root.resolve(), root))
-        # the deepest folder first: a file below two PATHs is shown under the nearer one
-        self._roots = sorted(roots, key=lambda r: -len(r[0].parts))
-        self._absolute = bool(typed) and all(p.is_absolute() for p in typed)
-
-    def shown(self, path: Path) -> str:
-        """How to show the (resolved) *path* in findings, messages and commands."""
-        if path in self._exact:
-            return self._exact[path]
-        for resolved, typed in self._roots:
-            if path.is_relative_to(resolved):
-                return str(typed / path.relative_to(resolved))
-        return str(path) if self._absolute else display_path(path)
-
-    def read(self, path: Path) -> _File:
-        """The file at *path*, named as :meth:`shown` says; :class:`InputError` if unreadable."""
-        shown = self.shown(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", path=shown) from None
-        return _File(shown, raw, decode_bytes(raw, path=shown))
-
-    def notes(self, map_path: Path, map_text: str, known: Mapping[Path, _File]) -> list[_File]:
-        """The map's source notes (see ``source_notes``), named as :meth:`shown` says."""
-        # source_notes names a note it read itself relative to the working directory
-        return [
-            _File(self.shown(Path(n.path).resolve()), n.raw, n.text)
-            for n in _source_notes(map_path, map_text, dict(known))
-        ]
-
-
-def cannot_write(path: str | Path, exc: OSError) -> str:
-    """The one-line error for an output file that cannot be written (not a bug: exit 1).
-
-    >>> cannot_write("/proc/x.svg", FileNotFoundError(2, "No such file or directory"))
-    'error: cannot write /proc/x.svg: No such file or directory'
-    """
-    return f"error: cannot write {path}: {exc.strerror or exc}"
+__all__ = ["validate"]
 
 
 def _find_config(start: Path) -> ValidateConfig:
@@ -176,9 +113,8 @@ def _summary_line(findings: list[Finding], files: int, failed: int = 0) -> str:
     """
     s = summarise(findings)
     text = (
-        f"{s.errors} error{'s' if s.errors != 1 else ''}, "
-        f"{s.warnings} warning{'s' if s.warnings != 1 else ''}, {s.info} info "
-        f"in {files} file{'s' if files != 1 else ''}"
+        f"{plural(s.errors, 'error')}, {plural(s.warnings, 'warning')}, {s.info} info "
+        f"in {plural(files, 'file')}"
     )
     if failed:
         text += f" ({failed} could not be checked)"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from conceptmap.errors import Diagnostic, InputError, MapSyntaxError
+from conceptmap.labels import plural
 from conceptmap.model import ConceptMap
 from conceptmap.parse.flowchart import detect_diagram_type, parse_flowchart
 from conceptmap.parse.legend import parse_legend
@@ -45,8 +46,8 @@ class Document:
             return self.maps[0]
         if not 0 <= block < len(self.maps):
             raise InputError(
-                f"block {block} out of range: the document has {len(self.maps)} flowchart "
-                f"block{'' if len(self.maps) == 1 else 's'}",
+                f"block {block} out of range: the document has "
+                f"{plural(len(self.maps), 'flowchart block')}",
                 path=self.path,
             )
         return self.maps[block]

@@ -31,6 +31,7 @@ from typing import Any, Protocol, cast
 from conceptmap import _accel
 from conceptmap._gc import gc_paused
 from conceptmap.errors import Diagnostic, MapSyntaxError
+from conceptmap.labels import plural
 from conceptmap.model import (
     Concept,
     ConceptMap,
@@ -882,7 +883,7 @@ class _FlowParser:
                     raise _Reject(
                         m.start(1),
                         f"linkStyle {idx} refers to a link that does not exist yet "
-                        f"({len(self.edges)} link{'' if len(self.edges) == 1 else 's'} defined so far)",
+                        f"({plural(len(self.edges), 'link')} defined so far)",
                         "link numbers count from 0 in source order; put linkStyle after the link",
                     )
                 self.edge_styles[idx] = list(styles)

@@ -47,6 +47,7 @@ from conceptmap.analysis.results import (
     QualityResult,
     StatsResult,
 )
+from conceptmap.labels import plural
 from conceptmap.model import ConceptMap
 from conceptmap.parse import Document
 from conceptmap.validate import (
@@ -270,8 +271,7 @@ def _as_document(doc_or_map: Document | ConceptMap, block: int) -> tuple[Documen
         # No text: the header claims are empty, the diagram checks still run.
         return Document(path=path, text="", maps=(doc_or_map,)), 0
     if not 0 <= block < len(doc_or_map.maps):
-        n = len(doc_or_map.maps)
-        raise ValueError(f"block {block} out of range: {n} block{'' if n == 1 else 's'}")
+        raise ValueError(f"block {block} out of range: {plural(len(doc_or_map.maps), 'block')}")
     return doc_or_map, block
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from conceptmap.analysis.bridges import outside_concept
 from conceptmap.analysis.paths import cycle_index, earlier_and_mates
 from conceptmap.analysis.results import RelationRef
-from conceptmap.labels import split_tags
+from conceptmap.labels import plural, split_tags
 from conceptmap.report.build import MapReport, PathwayStep
 
 __all__ = [
@@ -86,10 +86,6 @@ def _num(x: float | None, digits: int = 3) -> str:
     return f"{x:.{digits}f}"
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
 def table(
     headers: Sequence[str], rows: Iterable[Sequence[str]], *, limit: int | None = MAX_ROWS
 ) -> str:
@@ -141,7 +137,7 @@ def _glance(r: MapReport, n: _Names) -> str:
     kinds = ", ".join(f"{v} {esc(k)}" for k, v in by_kind if k != "invisible")
     hidden = s.relationships - s.visible_relationships
     if hidden:
-        kinds = "; ".join(filter(None, [kinds, f"{_plural(hidden, 'invisible link')} not counted"]))
+        kinds = "; ".join(filter(None, [kinds, f"{plural(hidden, 'invisible link')} not counted"]))
     comp = len(s.components)
     comp_text = (
         "1 – every concept can be reached from every other"
@@ -149,7 +145,7 @@ def _glance(r: MapReport, n: _Names) -> str:
         else f"{comp} – the map falls apart into {comp} separate pieces"
     )
     v = r.validation
-    checks = f"{_plural(v.errors, 'error')}, {_plural(v.warnings, 'warning')}, {v.info} info"
+    checks = f"{plural(v.errors, 'error')}, {plural(v.warnings, 'warning')}, {v.info} info"
     top = r.centrality.concepts[0] if r.centrality.concepts else None
     rows = [
         ["Concepts", str(s.concepts)],
@@ -161,7 +157,7 @@ def _glance(r: MapReport, n: _Names) -> str:
         ["Connections per concept", f"{_num(s.mean_degree, 2)} on average, {s.max_degree} at most"],
         [
             "Most connected concept",
-            f"{esc(top.label)} ({_plural(top.degree, 'connection')})" if top else "–",
+            f"{esc(top.label)} ({plural(top.degree, 'connection')})" if top else "–",
         ],
         ["Quality score", str(r.quality.score)],
         ["Document checks", checks],
@@ -220,9 +216,9 @@ def _claims(r: MapReport, n: _Names) -> str:
         parts.append("The validator found nothing to report: every claim it checked holds.")
         return "\n\n".join(parts)
     parts.append(
-        f"`conceptmap validate` checked {_plural(len(v.files), 'file')} and found "
-        f"**{_plural(v.errors, 'error')}**, {_plural(v.warnings, 'warning')} and {v.info} "
-        f"info notes; {_plural(v.stale_claims, 'stale claim')} (a figure or statement the "
+        f"`conceptmap validate` checked {plural(len(v.files), 'file')} and found "
+        f"**{plural(v.errors, 'error')}**, {plural(v.warnings, 'warning')} and {v.info} "
+        f"info notes; {plural(v.stale_claims, 'stale claim')} (a figure or statement the "
         "diagram contradicts). *Errors* are figures that are plainly wrong; *warnings* are "
         "claims that are doubtful (a pathway step with no link to the previous one, a "
         "tier that does not match the connections); *info* notes are worth a look."
@@ -230,7 +226,7 @@ def _claims(r: MapReport, n: _Names) -> str:
     if v.fixable:
         command = shlex.join(["conceptmap", "validate", "--fix", *v.files])
         parts.append(
-            f"{_plural(v.fixable, 'finding')} can be corrected automatically: {_code(command)}."
+            f"{plural(v.fixable, 'finding')} can be corrected automatically: {_code(command)}."
         )
     rows = [
         [
@@ -249,7 +245,7 @@ def _centrality(r: MapReport, n: _Names) -> str:
     c = r.centrality
     parts = [
         "Each concept's *tier* comes from its number of connections compared with the most "
-        f"connected concept ({_plural(c.max_degree, 'connection')}): **Critical** at 80% "
+        f"connected concept ({plural(c.max_degree, 'connection')}): **Critical** at 80% "
         "or more of it, **High** at 50%, **Medium** at 25% (and at least 2), **Low** below. "
         "*Betweenness* is the share of shortest routes between other concepts that pass "
         "through this one (a high value marks a bridge between topics); *PageRank* is how "
@@ -353,9 +349,9 @@ def _agreement(r: MapReport) -> str:
     assert a is not None
     inside, total = r.subgraph_concepts, r.stats.concepts
     over = (
-        f"all {_plural(total, 'concept')}, every one in a subgraph"
+        f"all {plural(total, 'concept')}, every one in a subgraph"
         if inside == total
-        else f"the {inside} of {_plural(total, 'concept')} that are in a subgraph"
+        else f"the {inside} of {plural(total, 'concept')} that are in a subgraph"
     )
     text = (
         f"Agreement between the two groupings (over {over}): NMI **{_num(a.nmi)}**, "
@@ -375,7 +371,7 @@ def _none_misplaced(r: MapReport) -> str:
         return "No concept looks misplaced: the clusters follow the subgraphs."
     return (
         "No concept in a subgraph looks misplaced, but only "
-        f"{r.subgraph_concepts} of {_plural(r.stats.concepts, 'concept')} are in one: too few "
+        f"{r.subgraph_concepts} of {plural(r.stats.concepts, 'concept')} are in one: too few "
         "to say whether the clusters follow the subgraphs."
     )
 
@@ -452,7 +448,7 @@ def _bridges(r: MapReport, n: _Names) -> str:
         ends = sorted({x.leaf for x in leaves if x.leaf}, key=lambda c: n.label.get(c, c))
         one = len(ends) == 1
         parts.append(
-            f"{'Besides, ' if inner else ''}{_plural(len(ends), 'concept')} "
+            f"{'Besides, ' if inner else ''}{plural(len(ends), 'concept')} "
             f"{'hangs' if one else 'hang'} on a single link, nothing else touching "
             f"{'it' if one else 'them'}: {n.concepts(ends)}."
         )
@@ -526,7 +522,7 @@ def _pathways(r: MapReport, n: _Names) -> str:
         verdict = (
             "every step checks out"
             if not p.problems
-            else f"{_plural(p.problems, 'step')} of {len(p.steps)} with a problem"
+            else f"{plural(p.problems, 'step')} of {len(p.steps)} with a problem"
         )
         parts.append(f"### {esc(p.title)}\n\n{_code(p.path)} – {verdict}.")
         rows = []
@@ -600,7 +596,7 @@ def _quality(r: MapReport, n: _Names) -> str:
         table(["Component", "Count", "Points", "Score"], rows, limit=None),
         f"Linking phrases: {q.distinct_phrases} different phrases for {q.propositions} "
         f"propositions (diversity {_num(q.phrase_diversity, 2)}); "
-        f"{_plural(q.unlabelled, 'relationship')} without a phrase.",
+        f"{plural(q.unlabelled, 'relationship')} without a phrase.",
     ]
     if q.overused:
         parts.append(
@@ -636,7 +632,7 @@ def _siblings(r: MapReport, n: _Names) -> str:
     if r.sources:
         missing = [f for f in r.validation.findings if f.code == "CM701"]
         what = (
-            f"{_plural(len(missing), 'concept')} of the diagram they never mention: "
+            f"{plural(len(missing), 'concept')} of the diagram they never mention: "
             + join([f.declared or "" for f in missing])
             + " (check that these belong in the map)"
             if missing
@@ -654,12 +650,12 @@ def _shared(r: MapReport, n: _Names) -> str:
     assert c is not None
     if not c.shared:
         return (
-            f"The {_plural(len(c.maps), 'map')} share no concept: nothing ties the topics "
+            f"The {plural(len(c.maps), 'map')} share no concept: nothing ties the topics "
             "together yet."
         )
     return "\n\n".join(
         [
-            f"Concepts were merged across {_plural(len(c.maps), 'map')} by their label "
+            f"Concepts were merged across {plural(len(c.maps), 'map')} by their label "
             "(ignoring case, spaces, hyphens and punctuation). These concepts appear in "
             "more than one map: they are the ones that tie the topics together.",
             table(
@@ -816,7 +812,7 @@ def report_intro(report: MapReport) -> str:
     """The paragraph under the title (Markdown)."""
     if report.combined is not None:
         return (
-            f"The combined knowledge graph of {_plural(len(report.combined.maps), 'map')} "
+            f"The combined knowledge graph of {plural(len(report.combined.maps), 'map')} "
             f"({', '.join(esc(m) for m in report.combined.maps)}), written by {esc(report.tool)}."
         )
     where = _code(report.map.path)

@@ -29,6 +29,7 @@ from conceptmap.analysis.names import NAMED, name_list
 from conceptmap.analysis.relations import RelationVocabulary, default_relations
 from conceptmap.analysis.results import TIERS, ClusterResult
 from conceptmap.analysis.stats import concept_degrees
+from conceptmap.labels import plural
 from conceptmap.validate.claims import Claim
 from conceptmap.validate.findings import SEVERITIES, Finding, Severity
 from conceptmap.validate.names import Match, NameMatcher, split_compound
@@ -224,10 +225,6 @@ class Rule:
         )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 # -- CM1xx: statistics ------------------------------------------------------------------------
 def _wrong_count(
     rule: Rule, claim: Claim, actual: int, whole: str, what: str, where: str = ""
@@ -236,7 +233,7 @@ def _wrong_count(
     if claim.number != actual:
         yield rule.at(
             claim,
-            f"the {whole} has {_plural(actual, what)}, not {claim.number}{where}",
+            f"the {whole} has {plural(actual, what)}, not {claim.number}{where}",
             declared=claim.number,
             actual=actual,
             replacement=str(actual),
@@ -280,7 +277,7 @@ def _central_concept(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 replacement, span = ctx.label(leaders[0]), (c.start, c.end)
         yield rule.at(
             c,
-            f"{ctx.label(m.id)} has {_plural(ctx.degree[m.id], 'connection')}; "
+            f"{ctx.label(m.id)} has {plural(ctx.degree[m.id], 'connection')}; "
             f"the most connected concept is {actual}",
             declared=c.value,
             actual=actual,
@@ -319,7 +316,7 @@ def _concept_connections(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 )
             yield rule.at(
                 c,
-                f"{ctx.label(cid)} has {_plural(n, 'connection')}, not {c.number}{where}{others}",
+                f"{ctx.label(cid)} has {plural(n, 'connection')}, not {c.number}{where}{others}",
                 declared=c.number,
                 actual=n,
                 replacement=fix,
@@ -364,7 +361,7 @@ def _centrality_tier(rule: Rule, ctx: Context) -> Iterator[Finding]:
             steps = tier_steps(c.value, t)
             yield rule.at(
                 c,
-                f"{ctx.label(cid)} is {t} centrality ({_plural(ctx.degree.get(cid, 0), 'connection')}),"
+                f"{ctx.label(cid)} is {t} centrality ({plural(ctx.degree.get(cid, 0), 'connection')}),"
                 f" not {c.value}"
                 + (" (one tier apart)" if steps == 1 else f" ({steps} tiers apart)"),
                 declared=c.value,
@@ -469,7 +466,7 @@ def _most_connected(rule: Rule, ctx: Context) -> Iterator[Finding]:
             at = mentions.get((c.path, pos))
             yield rule.at(
                 at or c,
-                f"{ctx.label(cid)} ({_plural(ctx.degree[cid], 'connection')}) is not among the "
+                f"{ctx.label(cid)} ({plural(ctx.degree[cid], 'connection')}) is not among the "
                 f"{k} most connected concepts: {top}{why}",
                 declared=name,
                 actual=top,
