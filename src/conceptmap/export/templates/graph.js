@@ -190,30 +190,31 @@
   // Denser maps grow less: past 60 concepts, labels four times as big cover each other.
   var maxScale = small ? 4 : 2;
   var labelScale = 1;
+  // each label style's sizes, scaled from the style sheet's own values
+  var scaled = [["node.concept", conceptLabel, ["font-size", "text-max-width", "text-margin-y"]],
+                ["edge", edgeLabel, ["font-size", "text-max-width"]],
+                ["node.subgraph", subgraphStyle, ["font-size", "text-max-width"]]];
   function keepLabelsReadable() {
-    if (large) { return; }
     var f = Math.max(1, Math.min(maxScale, MIN_LABEL_PX / (conceptLabel["font-size"] * cy.zoom())));
     if (Math.abs(f - labelScale) < 0.03 * labelScale) { return; }
     labelScale = f;
-    cy.style()
-      .selector("node.concept").style({
-        "font-size": conceptLabel["font-size"] * f, "text-max-width": 160 * f + "px",
-        "text-margin-y": 4 * f
-      })
-      .selector("edge").style({
-        "font-size": edgeLabel["font-size"] * f, "text-max-width": 120 * f + "px"
-      })
-      .selector("node.subgraph").style({
-        "font-size": subgraphStyle["font-size"] * f, "text-max-width": 260 * f + "px"
-      })
-      .update();
+    var sheet = cy.style();
+    scaled.forEach(function (rule) {
+      var props = {};
+      rule[2].forEach(function (k) {
+        var v = rule[1][k];  // a number, or "160px"
+        props[k] = typeof v === "number" ? v * f : parseFloat(v) * f + "px";
+      });
+      sheet = sheet.selector(rule[0]).style(props);
+    });
+    sheet.update();
   }
-  cy.on("zoom", keepLabelsReadable);
-  window.conceptmapLabelScale = function () { return labelScale; };
+  if (!large) { cy.on("zoom", keepLabelsReadable); }
 
-  // Fit the whole map; the labels grown for that zoom make the map a little bigger, so
-  // fit once more (the second fit changes the zoom by a few per cent).
-  function fitReadable() {
+  // The whole map in view (labels grown for that zoom make it a little bigger, so small
+  // and medium maps are fitted once more); huge maps by node positions alone.
+  function fitAll() {
+    if (huge) { fitToPositions(30); return; }  // cy.fit would measure every element first
     cy.fit(undefined, 30);
     if (labelScale > 1) { cy.fit(undefined, 30); }
   }
@@ -411,7 +412,7 @@
     search("");
     clearFocus();
     resetDetails();
-    if (huge) { fitToPositions(30); } else { fitReadable(); }
+    fitAll();
   });
   window.conceptmapSearch = function (q) { searchBox.value = q; return search(q); };
 
@@ -554,7 +555,7 @@
       coolingFactor: 0.95,
       minTemp: 1.0
     });
-    layout.one("layoutstop", function () { separateGroups(); fitReadable(); ready(); });
+    layout.one("layoutstop", function () { separateGroups(); fitAll(); ready(); });
     layout.run();
   } else {
     // Fixed positions (Graphviz, or the grid fallback; both keep subgraphs apart). The
@@ -563,11 +564,7 @@
     // 5,000-concept map shows); any later frame builds them a few at a time.
     window.requestAnimationFrame(function () {
       addElements();
-      if (huge) {
-        fitToPositions(30);  // cy.fit would compute every element's bounds first
-      } else {
-        fitReadable();
-      }
+      fitAll();
       ready();
     });
   }
