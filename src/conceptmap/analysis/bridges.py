@@ -156,8 +156,8 @@ def bridges(cmap: ConceptMap, *, clusters: ClusterResult | None = None) -> Bridg
         if G[u][v]["weight"] > 1:
             continue
         r = visible[first_rel[frozenset((u, v))]]
-        alone = [x for x in (r.target, r.source) if len(G.adj[x].keys() - {x}) == 1]
-        leaf = alone[0] if alone else None
+        # the view has no self-loops: one neighbour is all a leaf has
+        leaf = next((x for x in (r.target, r.source) if len(G.adj[x]) == 1), None)
         bridge_rows.append(
             BridgeRelationship(
                 source=r.source, target=r.target, relationship=r.id, label=r.label, leaf=leaf

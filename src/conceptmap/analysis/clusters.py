@@ -251,7 +251,9 @@ def clusters(
                     continue
                 # ... and only if its own links lean that way: the hub of its subgraph,
                 # clustered with a neighbour topic it also feeds, stays where it is
-                leans = Counter(top[w] for w in G[v] for _ in range(G[v][w].get("weight", 1)))
+                leans: Counter[str | None] = Counter()
+                for w, d in G[v].items():
+                    leans[top[w]] += d["weight"]  # parallel relationships count each
                 if leans[dominant] > leans[s]:
                     misplaced.append(
                         Misplaced(

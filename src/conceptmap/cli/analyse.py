@@ -192,7 +192,7 @@ def _findings(
         if examples and cmap is not None:
             more = ", ..." if a.count > len(examples) else ""
             n += ": " + ", ".join(_rel(r, cmap) for r in examples) + more
-        if a.reason == "ambiguous" and a.label and not normalize_label(a.label).startswith("type"):
+        if a.reason == "ambiguous" and normalize_label(a.label or "") not in ("type", "types"):
             click.echo(
                 f"assumption: {what} is used both ways round in maps; assumed the {a.assumed} "
                 f"comes first in {n}; where that is backwards, settle '{a.label}' in a "

@@ -429,7 +429,7 @@ def _bridges(r: MapReport, n: _Names) -> str:
             )
         )
     inner = [x for x in b.bridges if not x.leaf]
-    leaves = [x for x in b.bridges if x.leaf]
+    leaves = sorted({x.leaf for x in b.bridges if x.leaf}, key=lambda c: n.label.get(c, c))
     if inner:
         parts.append(
             "**Single links** – relationships that are the only connection between two parts "
@@ -445,12 +445,11 @@ def _bridges(r: MapReport, n: _Names) -> str:
             )
         )
     if leaves:
-        ends = sorted({x.leaf for x in leaves if x.leaf}, key=lambda c: n.label.get(c, c))
-        one = len(ends) == 1
+        one = len(leaves) == 1
         parts.append(
-            f"{'Besides, ' if inner else ''}{plural(len(ends), 'concept')} "
+            f"{'Besides, ' if inner else ''}{plural(len(leaves), 'concept')} "
             f"{'hangs' if one else 'hang'} on a single link, nothing else touching "
-            f"{'it' if one else 'them'}: {n.concepts(ends)}."
+            f"{'it' if one else 'them'}: {n.concepts(leaves)}."
         )
     gaps = [g for g in r.clusters.gaps if g.links == 0]
     thin = [g for g in r.clusters.gaps if g.links > 0]
