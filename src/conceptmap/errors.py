@@ -32,7 +32,7 @@ __all__ = [
 class Diagnostic(BaseModel):
     """One positioned problem in the input."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str = "<string>"
     line: int = 1

@@ -47,7 +47,7 @@ TIERS: tuple[Tier, ...] = get_args(Tier)
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 # -- shared ---------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ _PATHWAY_SERIOUSNESS = ("unknown", "gap", "order", "ok")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class MapInfo(_Frozen):

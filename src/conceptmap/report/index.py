@@ -24,7 +24,7 @@ __all__ = ["IndexEntry", "index_entry", "index_html", "index_markdown"]
 class IndexEntry(BaseModel):
     """One map's line in the index (also what the incremental cache remembers)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = Field(description="Folder of the map's outputs, relative to the index.")
     path: str = Field(description="The map's file.")

@@ -93,7 +93,7 @@ ClaimKind = str
 class Claim(BaseModel):
     """One statement a document makes about the diagram."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     kind: ClaimKind
     path: str

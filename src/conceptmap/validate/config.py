@@ -28,7 +28,7 @@ __all__ = ["ValidateConfig", "load_config", "rule_selected"]
 class ValidateConfig(BaseModel):
     """Which rules run and whether warnings fail."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     select: tuple[str, ...] = Field((), description="Only these rules (empty: all).")
     ignore: tuple[str, ...] = Field((), description="Never these rules.")
