@@ -106,8 +106,10 @@ def test_scanner_on_statements_that_decide_fast_or_general(text: str) -> None:
 
 
 def _parse(text: str, path: str = "f.mmd") -> object:
+    # repr too: it lists each record's fields in the order of its __dict__, which the C
+    # builds field by field (model_dump follows the schema's order whatever __dict__'s)
     try:
-        return [m.model_dump() for m in parse_document(text, path=path).maps]
+        return [(m.model_dump(), repr(m)) for m in parse_document(text, path=path).maps]
     except ConceptMapError as exc:
         return str(exc)
 

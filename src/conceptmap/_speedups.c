@@ -265,6 +265,16 @@ strip_slice(PyObject *src, int kind, const void *data, Py_ssize_t start, Py_ssiz
     return PyUnicode_Substring(src, start, end);
 }
 
+/* object.__setattr__(obj, name, value), stealing *value* (NULL: an error already set) */
+static int
+set_field(PyObject *obj, PyObject *name, PyObject *value)
+{
+    if (value == NULL) return -1;
+    int rc = PyObject_GenericSetAttr(obj, name, value);
+    Py_DECREF(value);
+    return rc;
+}
+
 /* The vertex of *vid_io* (made with vertex_cls(vid, pos) when new), with its [text] applied
  * as the fast path does; *vid_io* becomes the vertex's own id string. Returns a borrowed
  * reference (held by *vertices*). */
@@ -289,20 +299,13 @@ touch_vertex(PyObject *vertices, PyObject *vertex_cls, PyObject **vid_io, Py_ssi
         /* vertex_cls(vid, pos) without running its __init__: a new instance whose
            __dict__ is {"id": vid, "pos": pos}, what that __init__ sets */
         if (PyErr_Occurred()) return NULL;
-        PyObject *d = PyDict_New();
-        PyObject *p = PyLong_FromSsize_t(pos);
-        if (d == NULL || p == NULL || PyDict_SetItem(d, s_id, vid) < 0 ||
-            PyDict_SetItem(d, s_pos, p) < 0) {
-            Py_XDECREF(d); Py_XDECREF(p);
-            return NULL;
-        }
-        Py_DECREF(p);
         v = PyBaseObject_Type.tp_new((PyTypeObject *)vertex_cls, empty_tuple, NULL);
-        if (v == NULL || PyObject_GenericSetAttr(v, s_dict, d) < 0) {
-            Py_XDECREF(v); Py_DECREF(d);
+        if (v == NULL) return NULL;
+        if (PyObject_GenericSetAttr(v, s_id, vid) < 0 ||
+            set_field(v, s_pos, PyLong_FromSsize_t(pos)) < 0) {
+            Py_DECREF(v);
             return NULL;
         }
-        Py_DECREF(d);
         int rc = PyDict_SetItem(vertices, vid, v);
         Py_DECREF(v);
         if (rc < 0) return NULL;
@@ -538,21 +541,21 @@ error:
 
 /* -- the parser's records ------------------------------------------------------------- */
 
-/* A model instance whose __dict__ is *data* (stolen), as trusted_many makes it. */
-static PyObject *
-new_record(PyTypeObject *type, PyObject *fields_set, PyObject *data)
+/* The parser's records are built field by field on a bare instance (object.__new__), not
+ * by assigning a ready dict to __dict__: the fields then live in the instance's own value
+ * array, keyed by the class's shared keys (~180 bytes a record), where a dict of 11-14
+ * entries is a 632-byte allocation of its own: 230,000 records on a 100k-concept map, a
+ * quarter of the parse's page faults. Field order is the model's, as in __dict__. */
+
+/* pydantic's three bookkeeping slots of a record built without validation */
+static int
+finish_record(PyObject *obj, PyObject *fields_set)
 {
-    PyObject *obj = PyBaseObject_Type.tp_new(type, empty_tuple, NULL);
-    if (obj == NULL) { Py_DECREF(data); return NULL; }
-    int rc = PyObject_GenericSetAttr(obj, s_dict, data);
-    Py_DECREF(data);
-    if (rc < 0 || PyObject_GenericSetAttr(obj, s_fields_set, fields_set) < 0 ||
-        PyObject_GenericSetAttr(obj, s_extra, Py_None) < 0 ||
-        PyObject_GenericSetAttr(obj, s_private, Py_None) < 0) {
-        Py_DECREF(obj);
-        return NULL;
-    }
-    return obj;
+    return PyObject_GenericSetAttr(obj, s_fields_set, fields_set) < 0 ||
+                   PyObject_GenericSetAttr(obj, s_extra, Py_None) < 0 ||
+                   PyObject_GenericSetAttr(obj, s_private, Py_None) < 0
+               ? -1
+               : 0;
 }
 
 /* Line starts and column offsets of a block, for (line, column) of an offset. */
@@ -616,14 +619,6 @@ lines_loc(const Lines *l, Py_ssize_t pos, Py_ssize_t *line, Py_ssize_t *col)
     *col = pos - start + (idx < l->n_off && idx >= 0 ? l->offsets[idx] : 0) + 1;
 }
 
-static int
-set_item_new(PyObject *d, PyObject *key, PyObject *value)
-{
-    if (value == NULL) return -1;
-    int rc = PyDict_SetItem(d, key, value);
-    Py_DECREF(value);
-    return rc;
-}
 
 static PyObject *k_id, *k_label, *k_shape, *k_subgraph, *k_classes, *k_line, *k_column,
     *k_label_type, *k_styles, *k_link, *k_tooltip, *k_source, *k_target, *k_kind, *k_stroke,
@@ -694,28 +689,31 @@ py_relationship_records(PyObject *self, PyObject *args)
             Py_INCREF(st);
         }
         if (st == NULL) { Py_DECREF(kind); goto error; }
-        PyObject *d = _PyDict_NewPresized(14);
-        if (d == NULL) { Py_DECREF(kind); Py_DECREF(st); goto error; }
-        if (PyDict_SetItem(d, k_id, PyTuple_GET_ITEM(e, 0)) < 0 ||
-            PyDict_SetItem(d, k_source, PyTuple_GET_ITEM(e, 1)) < 0 ||
-            PyDict_SetItem(d, k_target, PyTuple_GET_ITEM(e, 2)) < 0 ||
-            PyDict_SetItem(d, k_label, has_text ? text : Py_None) < 0 ||
-            set_item_new(d, k_kind, kind) < 0 ||
-            PyDict_SetItem(d, k_stroke, PyTuple_GET_ITEM(e, 5)) < 0 ||
-            PyDict_SetItem(d, k_head, PyTuple_GET_ITEM(e, 6)) < 0 ||
-            PyDict_SetItem(d, k_tail, PyTuple_GET_ITEM(e, 7)) < 0 ||
-            PyDict_SetItem(d, k_length, PyTuple_GET_ITEM(e, 8)) < 0 ||
-            set_item_new(d, k_line, PyLong_FromSsize_t(line)) < 0 ||
-            set_item_new(d, k_column, PyLong_FromSsize_t(col)) < 0 ||
-            PyDict_SetItem(d, k_label_type, PyTuple_GET_ITEM(e, 4)) < 0 ||
-            set_item_new(d, k_styles, st) < 0 ||
-            PyDict_SetItem(d, k_user_id, PyTuple_GET_ITEM(e, 10)) < 0) {
-            Py_DECREF(d);
+        PyObject *rec = PyBaseObject_Type.tp_new((PyTypeObject *)cls, empty_tuple, NULL);
+        if (rec == NULL) { Py_DECREF(kind); Py_DECREF(st); goto error; }
+        PyList_SET_ITEM(out, i, rec); /* out owns it, also on error */
+        if (PyObject_GenericSetAttr(rec, k_id, PyTuple_GET_ITEM(e, 0)) < 0 ||
+            PyObject_GenericSetAttr(rec, k_source, PyTuple_GET_ITEM(e, 1)) < 0 ||
+            PyObject_GenericSetAttr(rec, k_target, PyTuple_GET_ITEM(e, 2)) < 0 ||
+            PyObject_GenericSetAttr(rec, k_label, has_text ? text : Py_None) < 0) {
+            Py_DECREF(kind); Py_DECREF(st);
             goto error;
         }
-        PyObject *rec = new_record((PyTypeObject *)cls, fields_set, d);
-        if (rec == NULL) goto error;
-        PyList_SET_ITEM(out, i, rec);
+        if (set_field(rec, k_kind, kind) < 0) { Py_DECREF(st); goto error; }
+        if (PyObject_GenericSetAttr(rec, k_stroke, PyTuple_GET_ITEM(e, 5)) < 0 ||
+            PyObject_GenericSetAttr(rec, k_head, PyTuple_GET_ITEM(e, 6)) < 0 ||
+            PyObject_GenericSetAttr(rec, k_tail, PyTuple_GET_ITEM(e, 7)) < 0 ||
+            PyObject_GenericSetAttr(rec, k_length, PyTuple_GET_ITEM(e, 8)) < 0 ||
+            set_field(rec, k_line, PyLong_FromSsize_t(line)) < 0 ||
+            set_field(rec, k_column, PyLong_FromSsize_t(col)) < 0 ||
+            PyObject_GenericSetAttr(rec, k_label_type, PyTuple_GET_ITEM(e, 4)) < 0) {
+            Py_DECREF(st);
+            goto error;
+        }
+        if (set_field(rec, k_styles, st) < 0 ||
+            PyObject_GenericSetAttr(rec, k_user_id, PyTuple_GET_ITEM(e, 10)) < 0 ||
+            finish_record(rec, fields_set) < 0)
+            goto error;
     }
     lines_free(&lines);
     return out;
@@ -763,27 +761,24 @@ py_concept_records(PyObject *self, PyObject *args)
         if (text == NULL) { Py_DECREF(vid); goto error; }
         PyObject *sub = PyDict_GetItemWithError(owner, vid);
         if (sub == NULL && PyErr_Occurred()) { Py_DECREF(vid); Py_DECREF(text); goto error; }
-        PyObject *d = _PyDict_NewPresized(11);
-        if (d == NULL) { Py_DECREF(vid); Py_DECREF(text); goto error; }
-        int rc = PyDict_SetItem(d, k_id, vid) < 0 ||
-                 PyDict_SetItem(d, k_label, text != Py_None ? text : vid) < 0;
+        PyObject *rec = PyBaseObject_Type.tp_new((PyTypeObject *)cls, empty_tuple, NULL);
+        int rc = rec == NULL ? -1 : PyList_Append(out, rec);
+        Py_XDECREF(rec); /* out owns it */
+        rc = rc < 0 || PyObject_GenericSetAttr(rec, k_id, vid) < 0 ||
+             PyObject_GenericSetAttr(rec, k_label, text != Py_None ? text : vid) < 0;
         Py_DECREF(vid);
         Py_DECREF(text);
-        rc = rc || set_item_new(d, k_shape, PyObject_GetAttr(v, k_shape)) < 0 ||
-             PyDict_SetItem(d, k_subgraph, sub != NULL ? sub : Py_None) < 0 ||
-             set_item_new(d, k_classes, PyObject_GetAttr(v, k_classes)) < 0 ||
-             set_item_new(d, k_line, PyLong_FromSsize_t(line)) < 0 ||
-             set_item_new(d, k_column, PyLong_FromSsize_t(col)) < 0 ||
-             set_item_new(d, k_label_type, PyObject_GetAttr(v, k_label_type)) < 0 ||
-             set_item_new(d, k_styles, PyObject_GetAttr(v, k_styles)) < 0 ||
-             set_item_new(d, k_link, PyObject_GetAttr(v, k_link)) < 0 ||
-             set_item_new(d, k_tooltip, PyObject_GetAttr(v, k_tooltip)) < 0;
-        if (rc) { Py_DECREF(d); goto error; }
-        PyObject *rec = new_record((PyTypeObject *)cls, fields_set, d);
-        if (rec == NULL) goto error;
-        rc = PyList_Append(out, rec);
-        Py_DECREF(rec);
-        if (rc < 0) goto error;
+        rc = rc || set_field(rec, k_shape, PyObject_GetAttr(v, k_shape)) < 0 ||
+             PyObject_GenericSetAttr(rec, k_subgraph, sub != NULL ? sub : Py_None) < 0 ||
+             set_field(rec, k_classes, PyObject_GetAttr(v, k_classes)) < 0 ||
+             set_field(rec, k_line, PyLong_FromSsize_t(line)) < 0 ||
+             set_field(rec, k_column, PyLong_FromSsize_t(col)) < 0 ||
+             set_field(rec, k_label_type, PyObject_GetAttr(v, k_label_type)) < 0 ||
+             set_field(rec, k_styles, PyObject_GetAttr(v, k_styles)) < 0 ||
+             set_field(rec, k_link, PyObject_GetAttr(v, k_link)) < 0 ||
+             set_field(rec, k_tooltip, PyObject_GetAttr(v, k_tooltip)) < 0 ||
+             finish_record(rec, fields_set) < 0;
+        if (rc) goto error;
     }
     lines_free(&lines);
     return out;
