@@ -265,6 +265,13 @@ strip_slice(PyObject *src, int kind, const void *data, Py_ssize_t start, Py_ssiz
     return PyUnicode_Substring(src, start, end);
 }
 
+/* Records (the parser's, trusted_many's) are built field by field on a bare instance
+ * (object.__new__), not by assigning a ready dict to __dict__: the fields then live in the
+ * instance's own value array, keyed by the class's shared keys (~180 bytes a record),
+ * where a dict of 11-14 entries is a 632-byte allocation of its own: 230,000 records on a
+ * 100k-concept map, a quarter of the parse's page faults. Fields are set in the model's
+ * order, the order of __dict__ (and of repr). */
+
 /* object.__setattr__(obj, name, value), stealing *value* (NULL: an error already set) */
 static int
 set_field(PyObject *obj, PyObject *name, PyObject *value)
@@ -493,6 +500,17 @@ error:
 
 /* -- records ---------------------------------------------------------------------------- */
 
+/* pydantic's three bookkeeping slots of a record built without validation */
+static int
+finish_record(PyObject *obj, PyObject *fields_set)
+{
+    return PyObject_GenericSetAttr(obj, s_fields_set, fields_set) < 0 ||
+                   PyObject_GenericSetAttr(obj, s_extra, Py_None) < 0 ||
+                   PyObject_GenericSetAttr(obj, s_private, Py_None) < 0
+               ? -1
+               : 0;
+}
+
 /* trusted_many(cls, fields_set, rows) -> list: model.trusted_many, one C loop */
 static PyObject *
 py_trusted_many(PyObject *self, PyObject *args)
@@ -513,16 +531,19 @@ py_trusted_many(PyObject *self, PyObject *args)
             Py_DECREF(data);
             goto error;
         }
-        /* object.__new__(cls), then object.__setattr__ for the four slots, as the Python
-           version does (the frozen model's own __setattr__ would refuse) */
+        /* object.__new__(cls), then object.__setattr__ for each field and the three
+           slots (the frozen model's own __setattr__ would refuse). The Python version
+           assigns the row to __dict__; field by field the values go to the instance's
+           shared-key array instead, a third of the memory (see set_field). */
         PyObject *obj = PyBaseObject_Type.tp_new(type, empty, NULL);
         if (obj == NULL) { Py_DECREF(data); goto error; }
-        int rc = PyObject_GenericSetAttr(obj, s_dict, data);
+        int rc = 0;
+        Py_ssize_t at = 0;
+        PyObject *name, *value;
+        while (rc == 0 && PyDict_Next(data, &at, &name, &value))
+            rc = PyObject_GenericSetAttr(obj, name, value);
         Py_DECREF(data);
-        if (rc < 0 || PyObject_GenericSetAttr(obj, s_fields_set, fields_set) < 0 ||
-            PyObject_GenericSetAttr(obj, s_extra, Py_None) < 0 ||
-            PyObject_GenericSetAttr(obj, s_private, Py_None) < 0 ||
-            PyList_Append(out, obj) < 0) {
+        if (rc < 0 || finish_record(obj, fields_set) < 0 || PyList_Append(out, obj) < 0) {
             Py_DECREF(obj);
             goto error;
         }
@@ -540,23 +561,6 @@ error:
 }
 
 /* -- the parser's records ------------------------------------------------------------- */
-
-/* The parser's records are built field by field on a bare instance (object.__new__), not
- * by assigning a ready dict to __dict__: the fields then live in the instance's own value
- * array, keyed by the class's shared keys (~180 bytes a record), where a dict of 11-14
- * entries is a 632-byte allocation of its own: 230,000 records on a 100k-concept map, a
- * quarter of the parse's page faults. Field order is the model's, as in __dict__. */
-
-/* pydantic's three bookkeeping slots of a record built without validation */
-static int
-finish_record(PyObject *obj, PyObject *fields_set)
-{
-    return PyObject_GenericSetAttr(obj, s_fields_set, fields_set) < 0 ||
-                   PyObject_GenericSetAttr(obj, s_extra, Py_None) < 0 ||
-                   PyObject_GenericSetAttr(obj, s_private, Py_None) < 0
-               ? -1
-               : 0;
-}
 
 /* Line starts and column offsets of a block, for (line, column) of an offset. */
 typedef struct {

@@ -170,6 +170,37 @@ def _rel(r: Any, cmap: ConceptMap | None = None) -> str:
     return f"{name(r.source)} {token} {name(r.target)}"
 
 
+class _RelWriter:
+    """:func:`_rel` for many relationships of one map, each concept's name and each distinct
+    link token worked out once: a 50k-step ``prereqs`` list names each concept about twice
+    and has a handful of distinct links (0.1-0.15 s of its 0.4 s of text lines)."""
+
+    def __init__(self, cmap: ConceptMap) -> None:
+        self.cmap = cmap
+        self._names: dict[str, str] = {}
+        self._tokens: dict[tuple[str | None, str, str, str, str], str] = {}
+
+    def name(self, node: str) -> str:
+        """:func:`_name`, memoised."""
+        n = self._names.get(node)
+        if n is None:
+            n = self._names[node] = _name(self.cmap, node)
+        return n
+
+    def __call__(self, r: RelationRef) -> str:
+        full = self.cmap.relationship_by_id.get(r.id)
+        key = (
+            (r.label, r.kind, full.head, full.tail, full.stroke)
+            if full is not None
+            else (r.label, r.kind, "arrow", "none", "normal")
+        )
+        token = self._tokens.get(key)
+        if token is None:
+            label = shown(r.label) if r.label else None
+            token = self._tokens[key] = link_text(label, *key[1:])
+        return f"{self.name(r.source)} {token} {self.name(r.target)}"
+
+
 #: Assumed link phrases listed in text output (most relationships first); JSON has them all.
 _ASSUMED_SHOWN = 5
 
@@ -510,9 +541,11 @@ def prereqs_cmd(
     else:
         click.echo(f"before {_name(cmap, t)}{knowing}, learn:")
     if steps:  # one write: tens of thousands of lines on big maps
+        rel = _RelWriter(cmap)
+        name = rel.name  # a step's label is its concept's: shown(s.label) == name(s.id)
         click.echo(
             "\n".join(
-                f"{s.position:>3}. {shown(s.label)} (depth {s.depth}) via {_rel(s.via[0], cmap)}"
+                f"{s.position:>3}. {name(s.id)} (depth {s.depth}) via {rel(s.via[0])}"
                 for s in steps
             )
         )
