@@ -19,7 +19,7 @@ from pydantic import ValidationError
 import conceptmap.parse.flowchart as flowchart
 from _conformance import valid_cases
 from conceptmap import ConceptMapError, _accel, parse_document
-from conceptmap.model import Concept, Relationship, trusted_many
+from conceptmap.model import Concept, Relationship, trusted_columns, trusted_many
 
 native = _accel.speedups
 needs_native = pytest.mark.skipif(native is None, reason="conceptmap._speedups is not built")
@@ -172,6 +172,43 @@ def test_records_built_in_c_are_the_python_records() -> None:
         compiled[0].label = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         native.trusted_many(Relationship, set(), [1])
+
+
+@needs_native
+def test_records_from_columns_are_the_python_records() -> None:
+    assert native is not None
+    columns = {
+        "id": [f"C{i}" for i in range(40)],
+        "label": [f"Concept {i}" for i in range(40)],
+        "shape": ["square", "round"] * 20,
+        "subgraph": [None, "S"] * 20,
+        "classes": [()] * 40,
+        "line": range(1, 41),
+        "column": [5] * 40,
+        "label_type": ["text"] * 40,
+        "styles": [("fill:red",)] * 40,
+        "link": [None] * 40,
+        "tooltip": [None] * 40,
+    }
+    compiled = trusted_columns(Concept, columns)
+    pure = _without_speedups(trusted_columns, Concept, columns)
+    assert compiled == pure
+    assert [repr(c) for c in compiled] == [repr(c) for c in pure]  # the field order too
+    assert compiled[39].model_dump() == {k: v[39] for k, v in columns.items()}
+    assert compiled[0].model_fields_set == pure[0].model_fields_set
+    assert trusted_columns(Concept, {"id": [], "label": []}) == []
+    with pytest.raises(ValidationError):  # still frozen
+        compiled[0].label = "changed"  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        trusted_columns(Concept, {"id": ["a", "b"], "label": ["A"]})
+    with pytest.raises(ValueError):
+        native.trusted_columns(Concept, set(), ("id", "label"), (["a"],))
+    with pytest.raises(TypeError):
+        native.trusted_columns(Concept, set(), (1,), (["a"],))
+    with pytest.raises(TypeError):
+        native.trusted_columns(Concept, set(), ("id",), (5,))
+    with pytest.raises(ValueError):  # lengths checked before any record is made
+        native.trusted_columns(Concept, set(), ("id", "label"), (["a"], ["A", "B"]))
 
 
 @needs_native

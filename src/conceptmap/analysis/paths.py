@@ -44,7 +44,7 @@ from conceptmap.analysis.results import (
     PrereqResult,
     RelationRef,
 )
-from conceptmap.model import trusted_many
+from conceptmap.model import trusted_columns, trusted_many
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
@@ -655,14 +655,15 @@ def prerequisites(
         order = sorted(nodes - {target}, key=lambda v: (together.get(v, key[v]), key[v]))
     # Up to one step per concept of the map: records built in bulk, without validation.
     label_of = cmap.label_of
-    steps = trusted_many(
+    steps = trusted_columns(
         LearningStep,
-        (
-            {"position": pos, "id": v, "label": label_of(v), "depth": depth[v], "via": (ref,)}
-            for pos, (v, ref) in enumerate(
-                zip(order, g.refs([via[v] for v in order]), strict=True), 1
-            )
-        ),
+        {
+            "position": range(1, len(order) + 1),
+            "id": order,
+            "label": [label_of(v) for v in order],
+            "depth": [depth[v] for v in order],
+            "via": [(ref,) for ref in g.refs([via[v] for v in order])],
+        },
     )
     return PrereqResult(
         target=target,
@@ -735,18 +736,15 @@ def learning_order(
     flat = [i for ids in into for i in ids]
     ref = dict(zip(flat, g.refs(flat), strict=True))  # built in one go
     label_of = cmap.label_of
-    steps = trusted_many(
+    steps = trusted_columns(
         LearningStep,
-        (
-            {
-                "position": pos,
-                "id": v,
-                "label": label_of(v),
-                "depth": level[v],
-                "via": tuple(map(ref.__getitem__, ids)),
-            }
-            for pos, (v, ids) in enumerate(zip(todo, into, strict=True), 1)
-        ),
+        {
+            "position": range(1, len(todo) + 1),
+            "id": todo,
+            "label": [label_of(v) for v in todo],
+            "depth": [level[v] for v in todo],
+            "via": [tuple(map(ref.__getitem__, ids)) for ids in into],
+        },
     )
     return OrderResult(
         steps=tuple(steps),
