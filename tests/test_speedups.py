@@ -34,7 +34,15 @@ def test_speedups_are_built_where_a_compiler_is() -> None:
     headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
     if not headers.is_file():
         pytest.skip(f"no Python headers ({headers}) here: the pure-Python code is used")
-    assert native is not None, "the C compiler is here but conceptmap._speedups is not built"
+    if native is None:  # say which: not built, or built from another version of the C
+        try:
+            from conceptmap import _speedups
+        except ImportError:
+            pytest.fail("the C compiler is here but conceptmap._speedups is not built")
+        pytest.fail(
+            f"conceptmap._speedups is a stale build (API {getattr(_speedups, 'API', None)}, "
+            f"the code needs {_accel.API}): reinstall to rebuild it"
+        )
 
 
 PIECES = [

@@ -12,11 +12,18 @@ from __future__ import annotations
 import os
 from types import ModuleType
 
+#: The version of the functions and signatures the Python code calls in ``_speedups``
+#: (``SPEEDUPS_API`` in the C). A build of another version, say a stale one an editable
+#: install kept from an older checkout, is not used: the pure Python runs instead.
+API = 2
+
 speedups: ModuleType | None = None
 if os.environ.get("CONCEPTMAP_SPEEDUPS", "1") != "0":
     try:
         from conceptmap import _speedups as speedups
     except ImportError:  # not built (no C compiler when installed): pure Python
+        speedups = None
+    if speedups is not None and getattr(speedups, "API", None) != API:
         speedups = None
 
 

@@ -12,6 +12,10 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* The functions and signatures this file offers; conceptmap._accel.API must match. Raise
+   both whenever a function is added or changes its arguments or results. */
+#define SPEEDUPS_API 2
+
 /* Interned attribute names and constant strings, made once at import. */
 static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty, *s_dict,
     *s_fields_set, *s_extra, *s_private, *s_id, *s_pos, *empty_tuple;
@@ -1566,5 +1570,12 @@ PyInit__speedups(void)
     INTERN(k_user_id, "user_id");
 #undef INTERN
     if ((empty_tuple = PyTuple_New(0)) == NULL) return NULL;
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    /* conceptmap._accel uses the module only if this matches its own API (a stale build,
+       say an editable install's, left from an older checkout, is ignored, not called) */
+    if (m != NULL && PyModule_AddIntConstant(m, "API", SPEEDUPS_API) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }
