@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import click
@@ -28,6 +29,7 @@ from conceptmap.analysis.relations import RelationVocabulary, normalize_label
 from conceptmap.analysis.results import (
     Assumption,
     CycleFinding,
+    LearningStep,
     OrderResult,
     PathResult,
     PrereqResult,
@@ -179,6 +181,11 @@ class _RelWriter:
         self.cmap = cmap
         self._names: dict[str, str] = {}
         self._tokens: dict[tuple[str | None, str, str, str, str], str] = {}
+
+    def learn_names(self, steps: Iterable[LearningStep]) -> None:
+        """Take the steps' own labels as their concepts' names (the same: a step's label
+        is its concept's), without looking each one up in the map again."""
+        self._names.update((s.id, shown(s.label)) for s in steps)
 
     def name(self, node: str) -> str:
         """:func:`_name`, memoised."""
@@ -542,7 +549,8 @@ def prereqs_cmd(
         click.echo(f"before {_name(cmap, t)}{knowing}, learn:")
     if steps:  # one write: tens of thousands of lines on big maps
         rel = _RelWriter(cmap)
-        name = rel.name  # a step's label is its concept's: shown(s.label) == name(s.id)
+        rel.learn_names(steps)
+        name = rel.name
         click.echo(
             "\n".join(
                 f"{s.position:>3}. {name(s.id)} (depth {s.depth}) via {rel(s.via[0])}"
