@@ -637,9 +637,8 @@ def prerequisites(
     if native is not None:  # the same depths, links and order in C (`_speedups.c`)
         order, depths, vias, multi = native.prereq_order(
             sorted(nodes), nodes, g.succ, pred, g._loops, target
-        )
+        )  # depths and vias in the order's order
         cycles = g.cycle_findings(multi)
-        depth, via = dict(zip(order, depths, strict=True)), dict(zip(order, vias, strict=True))
     else:
         first, multi = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})  # a topological order
         cycles = g.cycle_findings(multi)
@@ -653,6 +652,7 @@ def prerequisites(
             first_key = min(key[m] for m in c.concepts)
             together.update(dict.fromkeys(c.concepts, first_key))
         order = sorted(nodes - {target}, key=lambda v: (together.get(v, key[v]), key[v]))
+        depths, vias = [depth[v] for v in order], [via[v] for v in order]
     # Up to one step per concept of the map: records built in bulk, without validation.
     label_of = cmap.label_of
     steps = trusted_columns(
@@ -661,8 +661,8 @@ def prerequisites(
             "position": range(1, len(order) + 1),
             "id": order,
             "label": [label_of(v) for v in order],
-            "depth": [depth[v] for v in order],
-            "via": [(ref,) for ref in g.refs([via[v] for v in order])],
+            "depth": depths,
+            "via": [(ref,) for ref in g.refs(vias)],
         },
     )
     return PrereqResult(
