@@ -19,7 +19,7 @@ from pydantic import ValidationError
 import conceptmap.parse.flowchart as flowchart
 from _conformance import valid_cases
 from conceptmap import ConceptMapError, _accel, parse_document
-from conceptmap.model import Concept, Relationship, trusted_columns, trusted_many
+from conceptmap.model import Concept, Relationship, trusted_columns, trusted_many, trusted_picks
 
 native = _accel.speedups
 needs_native = pytest.mark.skipif(native is None, reason="conceptmap._speedups is not built")
@@ -218,6 +218,42 @@ def test_records_from_columns_are_the_python_records() -> None:
         native.trusted_columns(Concept, set(), ("id",), (5,))
     with pytest.raises(ValueError):  # lengths checked before any record is made
         native.trusted_columns(Concept, set(), ("id", "label"), (["a"], ["A", "B"]))
+
+
+@needs_native
+def test_records_picked_from_others_are_the_python_records() -> None:
+    assert native is not None
+    from conceptmap.analysis.results import RelationRef
+
+    names = tuple(RelationRef.model_fields)
+    rels = [
+        Relationship(id=f"e{i}", source=f"A{i}", target="B", label=[None, "uses"][i % 2])
+        for i in range(30)
+    ]
+    indices = [29, 0, 7, 7, -1]
+    compiled = trusted_picks(RelationRef, names, rels, indices)
+    pure = _without_speedups(trusted_picks, RelationRef, names, rels, indices)
+    assert compiled == pure
+    assert [repr(r) for r in compiled] == [repr(r) for r in pure]  # the field order too
+    assert [r.id for r in compiled] == ["e29", "e0", "e7", "e7", "e29"]
+    assert compiled[0].model_dump() == {
+        "id": "e29", "source": "A29", "target": "B", "label": "uses", "kind": "plain"
+    }  # fmt: skip
+    assert compiled[0].model_fields_set == pure[0].model_fields_set
+    assert trusted_picks(RelationRef, names, rels, []) == []
+    with pytest.raises(ValidationError):  # still frozen
+        compiled[0].label = "changed"  # type: ignore[misc]
+    for pick in (trusted_picks, functools.partial(_without_speedups, trusted_picks)):
+        with pytest.raises(IndexError):
+            pick(RelationRef, names, rels, [30])
+        with pytest.raises(AttributeError):
+            pick(RelationRef, ("id", "nowhere"), rels, [0])
+    with pytest.raises(TypeError):
+        native.trusted_picks(RelationRef, set(), (1,), rels, [0])
+    with pytest.raises(TypeError):
+        native.trusted_picks(RelationRef, set(), names, rels, ["0"])
+    with pytest.raises(TypeError):
+        native.trusted_picks(RelationRef, set(), names, 5, [0])
 
 
 @needs_native

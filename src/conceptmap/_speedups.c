@@ -14,10 +14,10 @@
 
 /* The functions and signatures this file offers; conceptmap._accel.API must match. Raise
    both whenever a function is added or changes its arguments or results. */
-#define SPEEDUPS_API 2
+#define SPEEDUPS_API 3
 
 /* Interned attribute names and constant strings, made once at import. */
-static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty, *s_dict,
+static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty,
     *s_fields_set, *s_extra, *s_private, *s_id, *s_pos, *empty_tuple;
 
 /* -- the scanner: _FAST_RE by hand ------------------------------------------------------ */
@@ -622,6 +622,59 @@ error:
     return NULL;
 }
 
+/* trusted_picks(cls, fields_set, names, sources, indices) -> list: model.trusted_picks,
+ * record j having field names[k] = getattr(sources[indices[j]], names[k]); attributes
+ * read as object.__getattribute__ does, so a record of the map is not given a __dict__
+ * of its own to read them from (the 49,791 relationship refs of a big prereqs answer) */
+static PyObject *
+py_trusted_picks(PyObject *self, PyObject *args)
+{
+    PyObject *cls, *fields_set, *names, *sources, *indices;
+    if (!PyArg_ParseTuple(args, "O!OO!OO", &PyType_Type, &cls, &fields_set, &PyTuple_Type,
+                          &names, &sources, &indices))
+        return NULL;
+    Py_ssize_t nf = PyTuple_GET_SIZE(names);
+    for (Py_ssize_t k = 0; k < nf; k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, k))) {
+            PyErr_SetString(PyExc_TypeError, "names must be str");
+            return NULL;
+        }
+    }
+    PyObject *src = PySequence_Fast(sources, "sources must be a sequence");
+    if (src == NULL) return NULL;
+    PyObject *idx = PySequence_Fast(indices, "indices must be a sequence");
+    if (idx == NULL) { Py_DECREF(src); return NULL; }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(idx), ns = PySequence_Fast_GET_SIZE(src);
+    PyObject *out = PyList_New(n);
+    if (out == NULL) goto error;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t i = PyNumber_AsSsize_t(PySequence_Fast_GET_ITEM(idx, j), PyExc_IndexError);
+        if (i == -1 && PyErr_Occurred()) goto error;
+        if (i < 0) i += ns;
+        if (i < 0 || i >= ns) {
+            PyErr_SetString(PyExc_IndexError, "index out of range");
+            goto error;
+        }
+        PyObject *from = PySequence_Fast_GET_ITEM(src, i);
+        PyObject *obj = PyBaseObject_Type.tp_new((PyTypeObject *)cls, empty_tuple, NULL);
+        if (obj == NULL) goto error;
+        PyList_SET_ITEM(out, j, obj); /* out owns it, also on error */
+        for (Py_ssize_t k = 0; k < nf; k++) {
+            PyObject *name = PyTuple_GET_ITEM(names, k);
+            if (set_field(obj, name, PyObject_GenericGetAttr(from, name)) < 0) goto error;
+        }
+        if (finish_record(obj, fields_set) < 0) goto error;
+    }
+    Py_DECREF(src);
+    Py_DECREF(idx);
+    return out;
+error:
+    Py_DECREF(src);
+    Py_DECREF(idx);
+    Py_XDECREF(out); /* unset items are NULL: list_dealloc skips them */
+    return NULL;
+}
+
 /* -- the parser's records ------------------------------------------------------------- */
 
 /* Line starts and column offsets of a block, for (line, column) of an offset. */
@@ -892,19 +945,21 @@ py_learning_edges(PyObject *self, PyObject *args)
     PyObject *fast = PySequence_Fast(rels, "rels must be a sequence");
     if (fast == NULL) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
-    PyObject *d = NULL, *idx = NULL, *hit = NULL, *key = NULL;
+    /* the five fields read as object.__getattribute__ does: asking for __dict__ would
+       give each of the 130,000 records of a big map a dict of its own */
+    PyObject *source = NULL, *target = NULL, *stroke = NULL, *label = NULL, *kind = NULL;
+    PyObject *idx = NULL, *hit = NULL, *key = NULL;
+#define CLEAR_FIELDS() \
+    do { Py_CLEAR(source); Py_CLEAR(target); Py_CLEAR(stroke); Py_CLEAR(label); \
+         Py_CLEAR(kind); } while (0)
     for (Py_ssize_t i = 0; i < n; i++) {
-        d = PyObject_GetAttr(PySequence_Fast_GET_ITEM(fast, i), s_dict);
-        if (d == NULL) goto error;
-        PyObject *source = PyDict_GetItemWithError(d, k_source);
-        PyObject *target = source ? PyDict_GetItemWithError(d, k_target) : NULL;
-        PyObject *stroke = target ? PyDict_GetItemWithError(d, k_stroke) : NULL;
-        PyObject *label = stroke ? PyDict_GetItemWithError(d, k_label) : NULL;
-        PyObject *kind = label ? PyDict_GetItemWithError(d, k_kind) : NULL;
-        if (kind == NULL) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "relationship field");
+        PyObject *rel = PySequence_Fast_GET_ITEM(fast, i);
+        if ((source = PyObject_GenericGetAttr(rel, k_source)) == NULL ||
+            (target = PyObject_GenericGetAttr(rel, k_target)) == NULL ||
+            (stroke = PyObject_GenericGetAttr(rel, k_stroke)) == NULL ||
+            (label = PyObject_GenericGetAttr(rel, k_label)) == NULL ||
+            (kind = PyObject_GenericGetAttr(rel, k_kind)) == NULL)
             goto error;
-        }
         int loop = PyUnicode_Compare(source, target) == 0;
         int invisible = PyUnicode_CompareWithASCIIString(stroke, "invisible") == 0;
         if (PyErr_Occurred()) goto error;
@@ -919,7 +974,7 @@ py_learning_edges(PyObject *self, PyObject *args)
                 Py_DECREF(nc);
                 if (rc < 0) goto error;
             }
-            Py_CLEAR(d);
+            CLEAR_FIELDS();
             continue;
         }
         key = PyTuple_Pack(2, label, kind);
@@ -958,12 +1013,13 @@ py_learning_edges(PyObject *self, PyObject *args)
         if (rc < 0) goto error;
         Py_CLEAR(idx);
         Py_CLEAR(hit);
-        Py_CLEAR(d);
+        CLEAR_FIELDS();
     }
     Py_DECREF(fast);
     Py_RETURN_NONE;
 error:
-    Py_XDECREF(d);
+    CLEAR_FIELDS();
+#undef CLEAR_FIELDS
     Py_XDECREF(idx);
     Py_XDECREF(hit);
     Py_XDECREF(key);
@@ -1525,6 +1581,8 @@ static PyMethodDef methods[] = {
      "trusted_many(cls, fields_set, rows) -> list of unvalidated models"},
     {"trusted_columns", py_trusted_columns, METH_VARARGS,
      "trusted_columns(cls, fields_set, names, columns) -> list of unvalidated models"},
+    {"trusted_picks", py_trusted_picks, METH_VARARGS,
+     "trusted_picks(cls, fields_set, names, sources, indices) -> list of unvalidated models"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1543,7 +1601,6 @@ PyInit__speedups(void)
     INTERN(s_shape, "shape");
     INTERN(s_square, "square");
     INTERN(s_empty, "");
-    INTERN(s_dict, "__dict__");
     INTERN(s_fields_set, "__pydantic_fields_set__");
     INTERN(s_extra, "__pydantic_extra__");
     INTERN(s_private, "__pydantic_private__");

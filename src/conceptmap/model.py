@@ -206,6 +206,20 @@ def trusted_columns(cls: type[_M], columns: dict[str, Sequence[Any]]) -> list[_M
     )
 
 
+def trusted_picks(
+    cls: type[_M], names: tuple[str, ...], sources: Sequence[Any], indices: Iterable[int]
+) -> list[_M]:
+    """:func:`trusted_many` of records copied from others: one per index *i*, its fields
+    *names* (every field, in the model's order) read from the same-named attributes of
+    ``sources[i]``. In C the attributes are read without giving each source a
+    ``__dict__`` of its own (the relationships behind a 50,000-step ``prereqs`` answer)."""
+    native = _accel.speedups
+    if native is not None:
+        made: list[_M] = native.trusted_picks(cls, fields_set_of(cls), names, sources, indices)
+        return made
+    return trusted_many(cls, ({n: getattr(sources[i], n) for n in names} for i in indices))
+
+
 def trusted_many(cls: type[_M], rows: Iterable[dict[str, Any]]) -> list[_M]:
     """:func:`trusted` over many rows in one loop (no call per record: ~2x faster; in C
     where the optional speedups are built)."""

@@ -44,7 +44,7 @@ from conceptmap.analysis.results import (
     PrereqResult,
     RelationRef,
 )
-from conceptmap.model import trusted_columns, trusted_many
+from conceptmap.model import trusted, trusted_columns, trusted_picks
 
 if TYPE_CHECKING:
     from conceptmap.model import ConceptMap, Relationship
@@ -62,6 +62,8 @@ KIND_COST: dict[str, float] = {"primary": 1.0, "has-part": 1.5, "plain": 1.5, "s
 _OTHER_COST = 1.5
 _FIRST = itemgetter(0)
 _AGAINST_FACTOR = 2.0
+#: A relationship's fields that make its :class:`RelationRef`, in that model's order.
+_REF_FIELDS = tuple(RelationRef.model_fields)
 
 # (neighbour, cost, relationship index)
 _Adj = dict[str, list[tuple[str, float, int]]]
@@ -154,15 +156,7 @@ class _Learning:
         unvalidated: the values come straight from the valid map; 50k at a time on big maps)."""
         known = self._refs
         missing = [i for i in dict.fromkeys(indices) if i not in known]
-        rels = self.rels
-        made = trusted_many(
-            RelationRef,
-            (
-                {"id": d["id"], "source": d["source"], "target": d["target"], "label": d["label"],
-                 "kind": d["kind"]}
-                for d in (rels[i].__dict__ for i in missing)
-            ),
-        )  # fmt: skip
+        made = trusted_picks(RelationRef, _REF_FIELDS, self.rels, missing)
         known.update(zip(missing, made, strict=True))
         return [known[i] for i in indices]
 
@@ -206,18 +200,25 @@ class _Learning:
             if len(comp) < 2:
                 continue
             members = set(comp)
+            rels = self.rels
             rel_ids = sorted(
-                {self.rels[i].id for v in comp for (w, _c, i) in self.succ[v] if w in members}
+                {rels[i].id for v in comp for (w, _c, i) in self.succ[v] if w in members}
             )
             concepts = tuple(sorted(comp))
+            # unvalidated: tuples of str made here (a cycle of 16,337 concepts and 26,646
+            # relationships on the 100k benchmark map, 0.035 s to validate)
             findings.append(
-                CycleFinding(
-                    concepts=concepts,
-                    relationships=tuple(rel_ids),
-                    message=_cycle_message([self.cmap.label_of(v) for v in concepts[:NAMED]],
-                                           len(concepts)),
+                trusted(
+                    CycleFinding,
+                    {
+                        "concepts": concepts,
+                        "relationships": tuple(rel_ids),
+                        "message": _cycle_message(
+                            [self.cmap.label_of(v) for v in concepts[:NAMED]], len(concepts)
+                        ),
+                    },
                 )
-            )  # fmt: skip
+            )
         findings.sort(key=lambda f: f.concepts)
         return tuple(findings)
 

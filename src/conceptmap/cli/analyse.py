@@ -198,7 +198,13 @@ class _RelWriter:
         if token is None:
             label = shown(r.label) if r.label else None
             token = self._tokens[key] = link_text(label, *key[1:])
-        return f"{self.name(r.source)} {token} {self.name(r.target)}"
+        # the names inline (a dict hit each; name() only for one not seen yet): two calls
+        # fewer a line, 0.02-0.04 s of a 49,791-line answer
+        names, source, target = self._names, r.source, r.target
+        return (
+            f"{names.get(source) or self.name(source)} {token} "
+            f"{names.get(target) or self.name(target)}"
+        )
 
 
 #: Assumed link phrases listed in text output (most relationships first); JSON has them all.
