@@ -149,6 +149,20 @@ def test_conformance_maps_parse_the_same_without_speedups(case: Path) -> None:
 
 
 @needs_native
+@given(st.lists(st.sampled_from(PIECES + ["\n\n", "ab\n", "中\n"]), max_size=40).map("".join))
+def test_line_starts_are_the_python_ones(text: str) -> None:
+    """Offsets of line starts, in one-, two- and four-byte strings alike."""
+    assert native is not None
+    from itertools import accumulate
+
+    expected = list(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))
+    expected.pop()
+    assert native.line_starts(text) == expected
+    starts = lambda: flowchart._FlowParser(text, "<t>", 1, ()).line_starts  # noqa: E731
+    assert starts() == _without_speedups(starts)  # of the text as the parser keeps it
+
+
+@needs_native
 def test_records_built_in_c_are_the_python_records() -> None:
     assert native is not None
     rows = [

@@ -71,6 +71,7 @@ class _TotalPattern(Protocol):
 
 
 _HSPACE = cast(_TotalPattern, re.compile(r"[ \t]*"))
+_SPACE_RE = re.compile(r"\s")
 _WS = cast(_TotalPattern, re.compile(r"\s*"))
 _LINK_RES = (
     ("normal", re.compile(r"[ \t]*([xo<]?--+[-xo>])\s*")),
@@ -384,9 +385,15 @@ class _FlowParser:
         self.n = len(text)
         self.direction_hits = [(m.start(), m.group(1)) for m in _DIRECTION_WORD_RE.finditer(text)]
         self.quotes = [m.start() for m in _QUOTE_RE.finditer(text)]
-        # Offsets of line starts: 0, then one past each newline (in C: no loop per line).
-        self.line_starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n"))), initial=0))
-        self.line_starts.pop()
+        # Offsets of line starts: 0, then one past each newline (no loop per line here).
+        native = _accel.speedups
+        if native is not None:  # the same list in C, without a string per line
+            self.line_starts = native.line_starts(text)
+        else:
+            self.line_starts = list(
+                accumulate(map(_PLUS_ONE, map(len, text.split("\n"))), initial=0)
+            )
+            self.line_starts.pop()
 
     def _edge_ids(self) -> dict[str, int]:
         """Edge id -> index of the first edge with it, for every edge so far."""
@@ -736,7 +743,7 @@ class _FlowParser:
                 "a quoted title after a subgraph id must be in brackets",
                 'write `subgraph ID ["Title"]`',
             )
-        if not sid.strip() or re.search(r"\s", sid):
+        if not sid.strip() or _SPACE_RE.search(sid):
             sid = None  # bare words with spaces: automatic id, the words are the title
         self.pos = self._separator(p)
         return sid, decode_label(title.strip())
