@@ -10,6 +10,7 @@ import functools
 import shutil
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -294,21 +295,30 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
         native.scc_order(["A"], {"A"}, {"A": [["B"]]}, good)  # type: ignore[dict-item]
     with pytest.raises(TypeError):
         native.tarjan(["A"], ["A"], succ)  # type: ignore[arg-type]
-    one = {"A": [("B", 1.0, 7)]}
-    assert native.prereq_order(["A", "B"], {"A", "B"}, one, {"B": [("A", 1.0, 7)]}, {}, "B") == (
-        ["A"],
-        [1],
-        [7],
+    memo: dict[Any, Any] = {}
+    vocab = lambda label, kind: memo.setdefault((label, kind), (True, True, 1.0, label))  # noqa: E731
+    rels = [Relationship(id="e0", source="A", target="B", label="uses")]
+    assert native.prereq_plan(rels, memo, vocab, {}, "B", ()) == (
+        ["A"], [1], [0], [], {"A", "B"}, 0, False
+    )  # fmt: skip
+    assert native.prereq_plan(rels, memo, vocab, {}, "C", ["B"]) == (
         [],
+        [],
+        [],
+        [],
+        {"C"},
+        0,
+        False,
     )
-    with pytest.raises(ValueError):  # the target must be among the nodes
-        native.prereq_order(["A", "B"], {"A", "B"}, one, {}, {}, "C")
-    with pytest.raises(ValueError):
-        native.prereq_order(["A"], {"A", "B"}, one, {}, {}, "B")
-    with pytest.raises(TypeError):  # an entry without its relationship index
-        native.prereq_order(["A", "B"], {"A", "B"}, {"A": [("B",)]}, {}, {}, "B")
-    with pytest.raises(TypeError):
-        native.prereq_order(["A", "B"], {"A", "B"}, one, {"A": "x"}, {}, "B")
+    assert native.prereq_plan(rels, memo, vocab, {}, "A", ["B"])[4:] == ({"A"}, 0, True)
+    with pytest.raises(AttributeError):  # not relationships
+        native.prereq_plan([1], memo, vocab, {}, "B", ())
+    with pytest.raises(TypeError):  # an id that is not a str
+        native.prereq_plan(rels, memo, vocab, {}, "B", [5])
+    with pytest.raises(TypeError):  # classify must give (source first?, known?, cost, key)
+        native.prereq_plan(rels, {}, lambda label, kind: (True, True), {}, "B", ())
+    with pytest.raises(ZeroDivisionError):  # what classify raises comes through
+        native.prereq_plan(rels, {}, lambda label, kind: 1 / 0, {}, "B", ())
 
 
 def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]

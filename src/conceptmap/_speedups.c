@@ -14,7 +14,7 @@
 
 /* The functions and signatures this file offers; conceptmap._accel.API must match. Raise
    both whenever a function is added or changes its arguments or results. */
-#define SPEEDUPS_API 4
+#define SPEEDUPS_API 5
 
 /* Interned attribute names and constant strings, made once at import. */
 static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty,
@@ -1449,16 +1449,8 @@ done:
 }
 
 
-/* prereq_order(roots, nodes, succ, pred, loops, target) -> (order, depths, vias, cycles)
- *
- * paths.prerequisites after the concepts before the target are found (*nodes*, the target
- * among them; roots = sorted(nodes)): each concept's depth, the longest chain of learning
- * edges to the target (the members of a cycle share one; the target's cycle mates 1), the
- * index of the relationship that starts that chain (ties: the next concept of smallest
- * id, then the smallest index; a cycle member whose own links do not start it: its first
- * link to a mate), and the order: by (-depth, -degree, id), the members of a cycle
- * together at the place of their first. degree = len(succ[v]) + len(pred[v]) +
- * 2 loops[v]. Lists aligned with *order* (the target left out); *cycles* as scc_order. */
+/* A concept's sort key in prereq_plan's order: its component's (its first member's),
+ * then its own (-depth, -degree, position by id, slot). */
 typedef struct {
     Key comp;  /* the key of the concept's component: its first member's */
     Key own;   /* its own: (-depth, -degree, position by id, slot) */
@@ -1472,127 +1464,441 @@ key2_cmp(const void *x, const void *y)
     return c ? c : key_cmp(&p->own, &q->own);
 }
 
-static Py_ssize_t
-list_len_of(PyObject *d, PyObject *key)
+/* -- prerequisites in one pass ---------------------------------------------------------- */
+
+/* Concept ids (str) -> slots 0, 1, 2, ...: open addressing by each str's cached hash, a
+ * probe matching by identity (the parser's relationships share one string per id) or else
+ * by equality. Keys are borrowed: the relationships, or the caller, hold them. */
+typedef struct {
+    PyObject *key;
+    Py_hash_t hash;
+    Py_ssize_t slot;
+} IdEntry;
+
+typedef struct {
+    IdEntry *e;
+    size_t mask;
+    Py_ssize_t n;      /* slots given */
+    PyObject **name;   /* slot -> id */
+    Py_ssize_t cap;    /* of name */
+} Ids;
+
+static void
+ids_free(Ids *t)
 {
-    PyObject *v = PyDict_GetItemWithError(d, key);
-    if (v == NULL) return PyErr_Occurred() ? -1 : 0;
-    if (!PyList_Check(v)) { PyErr_SetString(PyExc_TypeError, "adjacency values must be lists"); return -1; }
-    return PyList_GET_SIZE(v);
+    PyMem_Free(t->e);
+    PyMem_Free(t->name);
 }
 
-static PyObject *
-py_prereq_order(PyObject *self, PyObject *args)
+static int
+ids_init(Ids *t)
 {
-    PyObject *roots, *nodes, *succ, *pred, *loops, *target;
-    if (!PyArg_ParseTuple(args, "OOO!O!O!U", &roots, &nodes, &PyDict_Type, &succ, &PyDict_Type,
-                          &pred, &PyDict_Type, &loops, &target))
-        return NULL;
-    Scc s;
-    PyObject *order = NULL, *depths = NULL, *vias = NULL, *cycles = NULL, *result = NULL;
-    Py_ssize_t *depth = NULL, *via = NULL, *start = NULL, *fill = NULL, *out = NULL;
-    Key2 *keys = NULL;
-    if (scc_find(roots, nodes, succ, 1, &s) < 0) goto done;
-    Py_ssize_t n = s.n, nc = s.ncomp, tslot = -1;
-    depth = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    via = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    start = PyMem_Calloc(n + 2, sizeof(Py_ssize_t));  /* edges by source slot (CSR) */
-    fill = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    out = PyMem_Malloc(sizeof(Py_ssize_t) * (s.nedge + 1));
-    keys = PyMem_Malloc(sizeof(Key2) * (n + 1));
-    if (!depth || !via || !start || !fill || !out || !keys) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (s.root_pos[i] < 0) { PyErr_SetString(PyExc_ValueError, "roots must be sorted(nodes)"); goto done; }
-        int eq = s.name[i] == target ? 1 : PyObject_RichCompareBool(s.name[i], target, Py_EQ);
-        if (eq < 0) goto done;
-        if (eq) tslot = i;
+    memset(t, 0, sizeof(*t));
+    t->mask = 1023;
+    t->cap = 512;
+    t->e = PyMem_Calloc(t->mask + 1, sizeof(IdEntry));
+    t->name = PyMem_Malloc(sizeof(PyObject *) * t->cap);
+    if (t->e == NULL || t->name == NULL) { PyErr_NoMemory(); return -1; }
+    return 0;
+}
+
+/* the slot of *k*; when new: a new slot if *add*, else -1; -2 with an exception set */
+static Py_ssize_t
+ids_slot(Ids *t, PyObject *k, int add)
+{
+    if (!PyUnicode_Check(k)) {
+        PyErr_SetString(PyExc_TypeError, "concept ids must be str");
+        return -2;
     }
-    if (tslot < 0) { PyErr_SetString(PyExc_ValueError, "target not in nodes"); goto done; }
-    for (Py_ssize_t e = 0; e < s.nedge; e++) start[s.edge[2 * e] + 1]++;
-    for (Py_ssize_t i = 0; i < n; i++) { start[i + 1] += start[i]; fill[i] = start[i]; }
-    for (Py_ssize_t e = 0; e < s.nedge; e++) out[fill[s.edge[2 * e]]++] = e;
-    /* components complete in reverse topological order: what a component leads to is done */
+    Py_hash_t h = PyObject_Hash(k);
+    if (h == -1) return -2;
+    size_t i = (size_t)h & t->mask;
+    for (IdEntry *e = &t->e[i]; e->key != NULL; e = &t->e[i = (i + 1) & t->mask]) {
+        if (e->key == k) return e->slot;
+        if (e->hash == h) {
+            int c = PyUnicode_Compare(e->key, k);
+            if (c == -1 && PyErr_Occurred()) return -2;
+            if (c == 0) return e->slot;
+        }
+    }
+    if (!add) return -1;
+    if ((size_t)(t->n + 1) * 2 > t->mask + 1) { /* grow, then probe again */
+        size_t size = (t->mask + 1) * 2;
+        IdEntry *grown = PyMem_Calloc(size, sizeof(IdEntry));
+        if (grown == NULL) { PyErr_NoMemory(); return -2; }
+        for (size_t j = 0; j <= t->mask; j++) {
+            if (t->e[j].key == NULL) continue;
+            size_t at = (size_t)t->e[j].hash & (size - 1);
+            while (grown[at].key != NULL) at = (at + 1) & (size - 1);
+            grown[at] = t->e[j];
+        }
+        PyMem_Free(t->e);
+        t->e = grown;
+        t->mask = size - 1;
+        for (i = (size_t)h & t->mask; t->e[i].key != NULL; i = (i + 1) & t->mask) {}
+    }
+    if (t->n == t->cap) {
+        PyObject **names = PyMem_Realloc(t->name, sizeof(PyObject *) * t->cap * 2);
+        if (names == NULL) { PyErr_NoMemory(); return -2; }
+        t->name = names;
+        t->cap *= 2;
+    }
+    t->e[i].key = k;
+    t->e[i].hash = h;
+    t->e[i].slot = t->n;
+    t->name[t->n] = k;
+    return t->n++;
+}
+
+/* Mark *mark*[v] for the slots given and every slot before them (over the edges into
+ * each: pstart/pe index edges by their after slot, eb[e] is an edge's before slot). */
+static void
+reach_back(const Py_ssize_t *from, Py_ssize_t nfrom, const Py_ssize_t *pstart,
+           const Py_ssize_t *pe, const Py_ssize_t *eb, char *mark, Py_ssize_t *queue)
+{
+    Py_ssize_t head = 0, tail = 0;
+    for (Py_ssize_t k = 0; k < nfrom; k++) {
+        if (!mark[from[k]]) { mark[from[k]] = 1; queue[tail++] = from[k]; }
+    }
+    while (head < tail) {
+        Py_ssize_t v = queue[head++];
+        for (Py_ssize_t x = pstart[v]; x < pstart[v + 1]; x++) {
+            Py_ssize_t u = eb[pe[x]];
+            if (!mark[u]) { mark[u] = 1; queue[tail++] = u; }
+        }
+    }
+}
+
+/* prereq_plan(rels, memo, classify, unknown, target, known)
+ *     -> (order, depths, vias, cycles, nodes, left_out, target_known)
+ *
+ * paths.prerequisites from the relationships up, without a learning graph of Python
+ * dicts, lists and tuples (the 130,000 relationships of a 100k-concept map): the learning
+ * edges as learning_edges reads them (memo, classify and unknown too, the same way); what
+ * comes before the target and is not known (*nodes*, a set, the target among it), what
+ * that leaves out (*left_out*, counted when *known* names any concept) and whether the
+ * target itself is known; then, for those nodes, each one's depth and via (below) and
+ * the order: by (-depth, -degree, id), the members of a cycle together at the place of
+ * their first; degree counts the learning edges in and out and twice the self-loops.
+ * Lists aligned with *order* (the target left out). *cycles*: for each component of
+ * more than one concept, (its ids, the indices of the relationships between them). */
+static PyObject *
+py_prereq_plan(PyObject *self, PyObject *args)
+{
+    PyObject *rels, *memo, *classify, *unknown, *target, *known;
+    if (!PyArg_ParseTuple(args, "OO!OO!UO", &rels, &PyDict_Type, &memo, &classify,
+                          &PyDict_Type, &unknown, &target, &known))
+        return NULL;
+    PyObject *fast = PySequence_Fast(rels, "rels must be a sequence");
+    if (fast == NULL) return NULL;
+    PyObject *kfast = PySequence_Fast(known, "known must be a sequence");
+    if (kfast == NULL) { Py_DECREF(fast); return NULL; }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast), nk = PySequence_Fast_GET_SIZE(kfast);
+    Ids ids;
+    int ids_ok = ids_init(&ids) == 0;
+    PyObject *result = NULL, *order = NULL, *depths = NULL, *vias = NULL, *cycles = NULL;
+    PyObject *nodes = NULL, *names = NULL;
+    PyObject *source = NULL, *tgt = NULL, *stroke = NULL, *label = NULL, *kind = NULL;
+    PyObject *idx = NULL, *hit = NULL, *key = NULL;
+    /* edges (before slot, after slot, relationship index), in the relationships' order */
+    Py_ssize_t *eb = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    Py_ssize_t *ea = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    Py_ssize_t *ei = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    Py_ssize_t *loop_at = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1)); /* self-loops' slots */
+    Py_ssize_t *ks = PyMem_Malloc(sizeof(Py_ssize_t) * (nk + 1));
+    Py_ssize_t *sstart = NULL, *se = NULL, *pstart = NULL, *pe = NULL, *loops = NULL;
+    Py_ssize_t *queue = NULL, *rank = NULL, *comp = NULL, *comp_start = NULL, *popped = NULL;
+    Py_ssize_t *low = NULL, *num = NULL, *stack = NULL, *work_v = NULL, *work_x = NULL;
+    Py_ssize_t *depth = NULL, *via = NULL, *mate = NULL;
+    char *done = NULL, *before = NULL, *in = NULL, *on_stack = NULL;
+    Key2 *keys = NULL;
+    Py_ssize_t ne = 0, nloop = 0;
+    if (!ids_ok) goto error;
+    if (!eb || !ea || !ei || !loop_at || !ks) { PyErr_NoMemory(); goto error; }
+#define CLEAR_FIELDS() \
+    do { Py_CLEAR(source); Py_CLEAR(tgt); Py_CLEAR(stroke); Py_CLEAR(label); \
+         Py_CLEAR(kind); } while (0)
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *rel = PySequence_Fast_GET_ITEM(fast, i);
+        if ((source = PyObject_GenericGetAttr(rel, k_source)) == NULL ||
+            (tgt = PyObject_GenericGetAttr(rel, k_target)) == NULL ||
+            (stroke = PyObject_GenericGetAttr(rel, k_stroke)) == NULL ||
+            (label = PyObject_GenericGetAttr(rel, k_label)) == NULL ||
+            (kind = PyObject_GenericGetAttr(rel, k_kind)) == NULL)
+            goto error;
+        int loop = PyUnicode_Compare(source, tgt) == 0;
+        int invisible = PyUnicode_CompareWithASCIIString(stroke, "invisible") == 0;
+        if (PyErr_Occurred()) goto error;
+        if (loop || invisible) {
+            if (loop && !invisible) {
+                Py_ssize_t s = ids_slot(&ids, source, 1);
+                if (s < 0) goto error;
+                loop_at[nloop++] = s;
+            }
+            CLEAR_FIELDS();
+            continue;
+        }
+        key = PyTuple_Pack(2, label, kind);
+        if (key == NULL) goto error;
+        hit = PyDict_GetItemWithError(memo, key);
+        if (hit != NULL) {
+            Py_INCREF(hit);
+        } else {
+            if (PyErr_Occurred()) goto error;
+            hit = PyObject_CallFunctionObjArgs(classify, label, kind, NULL);
+            if (hit == NULL) goto error;
+        }
+        Py_CLEAR(key);
+        if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 4) {
+            PyErr_SetString(PyExc_TypeError, "classify must return a 4-tuple");
+            goto error;
+        }
+        int source_first = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 0));
+        int is_known = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 1));
+        if (source_first < 0 || is_known < 0) goto error;
+        if (!is_known) {
+            idx = PyLong_FromSsize_t(i);
+            if (idx == NULL || adj_append(unknown, PyTuple_GET_ITEM(hit, 3), idx) < 0) goto error;
+            Py_CLEAR(idx);
+        }
+        Py_CLEAR(hit);
+        Py_ssize_t b = ids_slot(&ids, source_first ? source : tgt, 1);
+        if (b < 0) goto error;
+        Py_ssize_t a = ids_slot(&ids, source_first ? tgt : source, 1);
+        if (a < 0) goto error;
+        eb[ne] = b;
+        ea[ne] = a;
+        ei[ne++] = i;
+        CLEAR_FIELDS();
+    }
+    Py_ssize_t tslot = ids_slot(&ids, target, 1);
+    if (tslot < 0) goto error;
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        if ((ks[k] = ids_slot(&ids, PySequence_Fast_GET_ITEM(kfast, k), 1)) < 0) goto error;
+    }
+    Py_ssize_t nv = ids.n;
+    /* the edges out of each slot (sstart/se) and into it (pstart/pe), each in order */
+    sstart = PyMem_Calloc(nv + 2, sizeof(Py_ssize_t));
+    pstart = PyMem_Calloc(nv + 2, sizeof(Py_ssize_t));
+    se = PyMem_Malloc(sizeof(Py_ssize_t) * (ne + 1));
+    pe = PyMem_Malloc(sizeof(Py_ssize_t) * (ne + 1));
+    loops = PyMem_Calloc(nv + 1, sizeof(Py_ssize_t));
+    queue = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    done = PyMem_Calloc(nv + 1, 1);
+    before = PyMem_Calloc(nv + 1, 1);
+    in = PyMem_Calloc(nv + 1, 1);
+    if (!sstart || !pstart || !se || !pe || !loops || !queue || !done || !before || !in) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    for (Py_ssize_t e = 0; e < ne; e++) { sstart[eb[e] + 1]++; pstart[ea[e] + 1]++; }
+    for (Py_ssize_t v = 0; v < nv; v++) { sstart[v + 1] += sstart[v]; pstart[v + 1] += pstart[v]; }
+    for (Py_ssize_t e = 0; e < ne; e++) { se[sstart[eb[e]]++] = e; pe[pstart[ea[e]]++] = e; }
+    for (Py_ssize_t v = nv; v > 0; v--) { sstart[v] = sstart[v - 1]; pstart[v] = pstart[v - 1]; }
+    sstart[0] = pstart[0] = 0;
+    for (Py_ssize_t k = 0; k < nloop; k++) loops[loop_at[k]]++;
+    /* known concepts and what comes before them; what comes before the target */
+    reach_back(ks, nk, pstart, pe, eb, done, queue);
+    reach_back(&tslot, 1, pstart, pe, eb, before, queue);
+    int target_known = done[tslot];
+    Py_ssize_t left_out = 0, m = 0;
+    for (Py_ssize_t v = 0; v < nv; v++) {
+        if (nk && before[v] && done[v] && v != tslot) left_out++;
+        if (before[v] && (!done[v] || v == tslot)) { in[v] = 1; m++; }
+    }
+    /* the nodes, and their ranks by id (a sorted list: str comparisons as Python's) */
+    nodes = PySet_New(NULL);
+    names = PyList_New(m);
+    rank = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    if (nodes == NULL || names == NULL) goto error;
+    if (rank == NULL) { PyErr_NoMemory(); goto error; }
+    for (Py_ssize_t v = 0, j = 0; v < nv; v++) {
+        if (!in[v]) continue;
+        Py_INCREF(ids.name[v]);
+        PyList_SET_ITEM(names, j++, ids.name[v]);
+        if (PySet_Add(nodes, ids.name[v]) < 0) goto error;
+    }
+    if (PyList_Sort(names) < 0) goto error;
+    for (Py_ssize_t r = 0; r < m; r++) {
+        Py_ssize_t v = ids_slot(&ids, PyList_GET_ITEM(names, r), 0);
+        if (v < 0) { if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "lost id"); goto error; }
+        rank[v] = r;
+    }
+    /* components of the nodes (Tarjan, iterative), completed in reverse topological
+       order: what a component leads to is complete before it */
+    comp = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    comp_start = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
+    popped = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
+    low = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    num = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    stack = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
+    work_v = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
+    work_x = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
+    on_stack = PyMem_Calloc(nv + 1, 1);
+    if (!comp || !comp_start || !popped || !low || !num || !stack || !work_v || !work_x ||
+        !on_stack) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    Py_ssize_t nc = 0, npopped = 0, counter = 0, sp = 0;
+    for (Py_ssize_t v = 0; v < nv; v++) { comp[v] = -1; num[v] = -1; }
+    for (Py_ssize_t root = 0; root < nv; root++) {
+        if (!in[root] || num[root] >= 0) continue;
+        Py_ssize_t wp = 0;
+        num[root] = low[root] = counter++;
+        stack[sp++] = root;
+        on_stack[root] = 1;
+        work_v[wp] = root;
+        work_x[wp++] = sstart[root];
+        while (wp > 0) {
+            Py_ssize_t v = work_v[wp - 1];
+            int descended = 0;
+            while (work_x[wp - 1] < sstart[v + 1]) {
+                Py_ssize_t w = ea[se[work_x[wp - 1]++]];
+                if (!in[w]) continue;
+                if (num[w] < 0) {
+                    num[w] = low[w] = counter++;
+                    stack[sp++] = w;
+                    on_stack[w] = 1;
+                    work_v[wp] = w;
+                    work_x[wp++] = sstart[w];
+                    descended = 1;
+                    break;
+                }
+                if (on_stack[w] && num[w] < low[v]) low[v] = num[w];
+            }
+            if (descended) continue;
+            wp--;
+            if (wp > 0 && low[v] < low[work_v[wp - 1]]) low[work_v[wp - 1]] = low[v];
+            if (low[v] == num[v]) {
+                comp_start[nc] = npopped;
+                Py_ssize_t w;
+                do {
+                    w = stack[--sp];
+                    on_stack[w] = 0;
+                    comp[w] = nc;
+                    popped[npopped++] = w;
+                } while (w != v);
+                nc++;
+            }
+        }
+    }
+    comp_start[nc] = npopped;
+    /* each concept's depth, the longest chain of learning edges to the target (the
+       members of a cycle share one; the target's cycle mates 1), and the index of the
+       relationship that starts that chain (ties: the next concept of smallest id, then
+       the smallest index; a cycle member whose own links do not start it: its first
+       link to a mate) */
+    depth = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    via = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    mate = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    keys = PyMem_Malloc(sizeof(Key2) * (m + 1));
+    if (!depth || !via || !mate || !keys) { PyErr_NoMemory(); goto error; }
     for (Py_ssize_t c = 0; c < nc; c++) {
-        Py_ssize_t a = s.comp_start[c], b = s.comp_start[c + 1];
-        int has_target = s.comp[tslot] == c;
-        Py_ssize_t shared = has_target ? 1 : 0;
+        Py_ssize_t a = comp_start[c], b = comp_start[c + 1];
+        Py_ssize_t shared = comp[tslot] == c ? 1 : 0;
         for (Py_ssize_t k = a; k < b; k++) {
-            Py_ssize_t m = s.popped[k], best_d = -1, best_w = -1, best_i = -1;
+            Py_ssize_t v = popped[k], best_d = -1, best_w = -1, best_i = -1;
             Py_ssize_t mate_w = -1, mate_i = -1;
-            for (Py_ssize_t x = start[m]; x < start[m + 1]; x++) {
-                Py_ssize_t e = out[x], w = s.edge[2 * e + 1];
-                PyObject *entry = s.edge_obj[e];
-                if (PyTuple_GET_SIZE(entry) < 3) { PyErr_SetString(PyExc_TypeError, "succ entries must be (id, cost, index)"); goto done; }
-                Py_ssize_t idx = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 2));
-                if (idx == -1 && PyErr_Occurred()) goto done;
-                Py_ssize_t wpos = s.root_pos[w];
-                if (s.comp[w] == c) {
-                    if (mate_w < 0 || wpos < s.root_pos[mate_w] ||
-                        (wpos == s.root_pos[mate_w] && idx < mate_i)) { mate_w = w; mate_i = idx; }
+            for (Py_ssize_t x = sstart[v]; x < sstart[v + 1]; x++) {
+                Py_ssize_t e = se[x], w = ea[e], i = ei[e];
+                if (!in[w]) continue;
+                if (comp[w] == c) {
+                    if (mate_w < 0 || rank[w] < rank[mate_w] ||
+                        (rank[w] == rank[mate_w] && i < mate_i)) { mate_w = w; mate_i = i; }
                     continue;
                 }
                 Py_ssize_t d = depth[w] + 1;
-                if (d > best_d || (d == best_d && (wpos < s.root_pos[best_w] ||
-                                                   (wpos == s.root_pos[best_w] && idx < best_i)))) {
-                    best_d = d; best_w = w; best_i = idx;
+                if (d > best_d || (d == best_d && (rank[w] < rank[best_w] ||
+                                                   (rank[w] == rank[best_w] && i < best_i)))) {
+                    best_d = d; best_w = w; best_i = i;
                 }
             }
-            /* kept for the second pass: the member's best link, and its first to a mate */
-            depth[m] = best_d;
-            via[m] = best_i;
-            fill[m] = mate_i;
+            depth[v] = best_d;
+            via[v] = best_i;
+            mate[v] = mate_i;
             if (best_d > shared) shared = best_d;
         }
         for (Py_ssize_t k = a; k < b; k++) {
-            Py_ssize_t m = s.popped[k];
-            if (depth[m] != shared) via[m] = fill[m];  /* the chain starts with a mate */
-            depth[m] = m == tslot ? 0 : shared;
+            Py_ssize_t v = popped[k];
+            if (depth[v] != shared) via[v] = mate[v];  /* the chain starts with a mate */
+            depth[v] = v == tslot ? 0 : shared;
         }
     }
     /* order: (-depth, -degree, id), a cycle's members at the place of its first */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_ssize_t d1 = list_len_of(succ, s.name[i]), d2 = list_len_of(pred, s.name[i]);
-        if (d1 < 0 || d2 < 0) goto done;
-        PyObject *lp = PyDict_GetItemWithError(loops, s.name[i]);
-        long long nloops = 0;
-        if (lp != NULL) { nloops = PyLong_AsLongLong(lp); if (nloops == -1 && PyErr_Occurred()) goto done; }
-        else if (PyErr_Occurred()) goto done;
-        keys[i].own.a = -(long long)depth[i];
-        keys[i].own.b = -(long long)(d1 + d2 + 2 * nloops);
-        keys[i].own.pos = s.root_pos[i];
-        keys[i].own.slot = i;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        Py_ssize_t v = popped[k];
+        Py_ssize_t degree = (sstart[v + 1] - sstart[v]) + (pstart[v + 1] - pstart[v]) + 2 * loops[v];
+        keys[k].own.a = -(long long)depth[v];
+        keys[k].own.b = -(long long)degree;
+        keys[k].own.pos = rank[v];
+        keys[k].own.slot = v;
     }
-    for (Py_ssize_t c = 0; c < nc; c++) {
-        Py_ssize_t a = s.comp_start[c], b = s.comp_start[c + 1], first = s.popped[a];
+    for (Py_ssize_t c = 0; c < nc; c++) {  /* keys[k] is popped[k]'s: by component */
+        Py_ssize_t a = comp_start[c], b = comp_start[c + 1], first = a;
         for (Py_ssize_t k = a + 1; k < b; k++)
-            if (key_cmp(&keys[s.popped[k]].own, &keys[first].own) < 0) first = s.popped[k];
-        for (Py_ssize_t k = a; k < b; k++) keys[s.popped[k]].comp = keys[first].own;
+            if (key_cmp(&keys[k].own, &keys[first].own) < 0) first = k;
+        for (Py_ssize_t k = a; k < b; k++) keys[k].comp = keys[first].own;
     }
-    /* the keys are indexed by slot until here; sorted, they give the order */
-    qsort(keys, n, sizeof(Key2), key2_cmp);
+    qsort(keys, m, sizeof(Key2), key2_cmp);
     order = PyList_New(0);
     depths = PyList_New(0);
     vias = PyList_New(0);
     cycles = PyList_New(0);
-    if (!order || !depths || !vias || !cycles) goto done;
-    for (Py_ssize_t r = 0; r < n; r++) {
-        Py_ssize_t i = keys[r].own.slot;
-        if (i == tslot) continue;
-        PyObject *dv = PyLong_FromSsize_t(depth[i]), *vv = PyLong_FromSsize_t(via[i]);
+    if (!order || !depths || !vias || !cycles) goto error;
+    for (Py_ssize_t r = 0; r < m; r++) {
+        Py_ssize_t v = keys[r].own.slot;
+        if (v == tslot) continue;
+        PyObject *dv = PyLong_FromSsize_t(depth[v]), *vv = PyLong_FromSsize_t(via[v]);
         int rc = (dv && vv) ? 0 : -1;
-        if (rc == 0) rc = PyList_Append(order, s.name[i]);
+        if (rc == 0) rc = PyList_Append(order, ids.name[v]);
         if (rc == 0) rc = PyList_Append(depths, dv);
         if (rc == 0) rc = PyList_Append(vias, vv);
-        Py_XDECREF(dv); Py_XDECREF(vv);
-        if (rc < 0) goto done;
+        Py_XDECREF(dv);
+        Py_XDECREF(vv);
+        if (rc < 0) goto error;
     }
-    if (scc_cycles(&s, cycles) < 0) goto done;
-    result = PyTuple_Pack(4, order, depths, vias, cycles);
-done:
+    /* cycles: (members, relationships between them) */
+    for (Py_ssize_t c = 0; c < nc; c++) {
+        Py_ssize_t a = comp_start[c], b = comp_start[c + 1];
+        if (b - a < 2) continue;
+        PyObject *members = PyList_New(b - a), *inside = PyList_New(0), *pair = NULL;
+        int rc = members && inside ? 0 : -1;
+        for (Py_ssize_t k = a; rc == 0 && k < b; k++) {
+            Py_ssize_t v = popped[k];
+            Py_INCREF(ids.name[v]);
+            PyList_SET_ITEM(members, k - a, ids.name[v]);
+            for (Py_ssize_t x = sstart[v]; rc == 0 && x < sstart[v + 1]; x++) {
+                if (comp[ea[se[x]]] != c) continue;
+                PyObject *iv = PyLong_FromSsize_t(ei[se[x]]);
+                rc = iv ? PyList_Append(inside, iv) : -1;
+                Py_XDECREF(iv);
+            }
+        }
+        if (rc == 0 && (pair = PyTuple_Pack(2, members, inside)) == NULL) rc = -1;
+        if (rc == 0) rc = PyList_Append(cycles, pair);
+        Py_XDECREF(pair);
+        Py_XDECREF(members);
+        Py_XDECREF(inside);
+        if (rc < 0) goto error;
+    }
+    result = Py_BuildValue("(OOOOOnO)", order, depths, vias, cycles, nodes, left_out,
+                           target_known ? Py_True : Py_False);
+error:
+    CLEAR_FIELDS();
+#undef CLEAR_FIELDS
+    Py_XDECREF(idx); Py_XDECREF(hit); Py_XDECREF(key);
     Py_XDECREF(order); Py_XDECREF(depths); Py_XDECREF(vias); Py_XDECREF(cycles);
-    PyMem_Free(depth); PyMem_Free(via); PyMem_Free(start); PyMem_Free(fill); PyMem_Free(out);
-    PyMem_Free(keys);
-    scc_free(&s);
+    Py_XDECREF(nodes); Py_XDECREF(names);
+    Py_DECREF(fast); Py_DECREF(kfast);
+    ids_free(&ids); /* safe after a failed ids_init too */
+    PyMem_Free(eb); PyMem_Free(ea); PyMem_Free(ei); PyMem_Free(loop_at); PyMem_Free(ks);
+    PyMem_Free(sstart); PyMem_Free(se); PyMem_Free(pstart); PyMem_Free(pe); PyMem_Free(loops);
+    PyMem_Free(queue); PyMem_Free(rank); PyMem_Free(comp); PyMem_Free(comp_start);
+    PyMem_Free(popped); PyMem_Free(low); PyMem_Free(num); PyMem_Free(stack);
+    PyMem_Free(work_v); PyMem_Free(work_x); PyMem_Free(depth); PyMem_Free(via);
+    PyMem_Free(mate); PyMem_Free(done); PyMem_Free(before); PyMem_Free(in);
+    PyMem_Free(on_stack); PyMem_Free(keys);
     return result;
 }
 
@@ -1608,8 +1914,9 @@ static PyMethodDef methods[] = {
     {"concept_records", py_concept_records, METH_VARARGS,
      "concept_records(cls, fields_set, vertices, sub_ids, owner, starts, offsets, "
      "first_line) -> list"},
-    {"prereq_order", py_prereq_order, METH_VARARGS,
-     "prereq_order(roots, nodes, succ, pred, loops, target) -> (order, depths, vias, cycles)"},
+    {"prereq_plan", py_prereq_plan, METH_VARARGS,
+     "prereq_plan(rels, memo, classify, unknown, target, known) -> (order, depths, vias, "
+     "cycles, nodes, left_out, target_known)"},
     {"scc_order", py_scc_order, METH_VARARGS,
      "scc_order(roots, nodes, succ, priority) -> (learning order, cycles)"},
     {"learning_edges", py_learning_edges, METH_VARARGS,

@@ -47,15 +47,17 @@ def concept_records(
     first_line: int,
     /,
 ) -> list[Any]: ...
-def prereq_order(
-    roots: list[str],
-    nodes: set[str],
-    succ: dict[str, list[tuple[str, float, int]]],
-    pred: dict[str, list[tuple[str, float, int]]],
-    loops: dict[str, int],
+def prereq_plan(
+    rels: Any,
+    memo: dict[Any, tuple[bool, bool, float, str | None]],
+    classify: Any,
+    unknown: dict[str | None, list[int]],
     target: str,
+    known: Any,
     /,
-) -> tuple[list[str], list[int], list[int], list[list[str]]]: ...
+) -> tuple[
+    list[str], list[int], list[int], list[tuple[list[str], list[int]]], set[str], int, bool
+]: ...
 def scc_order(
     roots: list[str],
     nodes: set[str],

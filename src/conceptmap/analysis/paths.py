@@ -79,7 +79,12 @@ _Side = tuple[
 class _Learning:
     """The learning graph of a map: before -> after edges, with assumptions collected."""
 
-    def __init__(self, cmap: ConceptMap, relations: RelationVocabulary | None) -> None:
+    def __init__(
+        self, cmap: ConceptMap, relations: RelationVocabulary | None, *, edges: bool = True
+    ) -> None:
+        """With *edges* false, ``succ``, ``pred`` and the self-loops stay empty (for a
+        caller that reads the relationships itself, filling ``unknown`` through
+        ``_classify`` and the memo as the loop here would: ``prereq_plan`` in C)."""
         vocab = relations or default_relations()
         self.cmap = cmap
         self.rels: list[Relationship] = list(cmap.relationships)
@@ -96,6 +101,8 @@ class _Learning:
         # (label, kind) is looked up once: (source first?, known?, cost, unknown key).
         memo = self._memo = {}
         loops = self._loops
+        if not edges:
+            return
         native = _accel.speedups
         if native is not None:  # the same loop in C (`_speedups.c`)
             native.learning_edges(self.rels, memo, self._classify, self.unknown, succ, pred, loops)
@@ -195,15 +202,21 @@ class _Learning:
 
     def cycle_findings(self, sccs: Iterable[list[str]]) -> tuple[CycleFinding, ...]:
         """A finding for each component of more than one concept, sorted by concepts."""
-        findings = []
+        parts = []
         for comp in sccs:
             if len(comp) < 2:
                 continue
             members = set(comp)
-            rels = self.rels
-            rel_ids = sorted(
-                {rels[i].id for v in comp for (w, _c, i) in self.succ[v] if w in members}
-            )
+            parts.append((comp, [i for v in comp for (w, _c, i) in self.succ[v] if w in members]))
+        return self.findings_of(parts)
+
+    def findings_of(self, parts: Iterable[tuple[list[str], list[int]]]) -> tuple[CycleFinding, ...]:
+        """A finding for each cycle given as (its concepts, the indices of the relationships
+        between them), sorted by concepts."""
+        rels = self.rels
+        findings = []
+        for comp, inside in parts:
+            rel_ids = sorted({rels[i].id for i in inside})
             concepts = tuple(sorted(comp))
             # unvalidated: tuples of str made here (a cycle of 16,337 concepts and 26,646
             # relationships on the 100k benchmark map, 0.035 s to validate)
@@ -625,22 +638,25 @@ def prerequisites(
     >>> r.steps, r.left_out
     ((), 2)
     """
-    g = _Learning(cmap, relations)
-    pred = g.pred
     known = tuple(dict.fromkeys(known))
-    done = _reach(known, pred)  # known concepts and what comes before them
-    # What comes before the target and is not known: a chain from such a concept to the
-    # target never passes a known one (that would make the concept known too).
-    before = _reach(target, pred)
-    nodes = (before - done) | {target}
-    left_out = len(before - nodes) if done else 0
     native = _accel.speedups
-    if native is not None:  # the same depths, links and order in C (`_speedups.c`)
-        order, depths, vias, multi = native.prereq_order(
-            sorted(nodes), nodes, g.succ, pred, g._loops, target
+    if native is not None:
+        # All of the below in C (`_speedups.c`), from the relationships up: no learning
+        # graph of dicts, lists and tuples for the 130,000 relationships of a big map.
+        g = _Learning(cmap, relations, edges=False)
+        order, depths, vias, parts, nodes, left_out, target_known = native.prereq_plan(
+            g.rels, g._memo, g._classify, g.unknown, target, known
         )  # depths and vias in the order's order
-        cycles = g.cycle_findings(multi)
+        cycles = g.findings_of(parts)
     else:
+        g = _Learning(cmap, relations)
+        done = _reach(known, g.pred)  # known concepts and what comes before them
+        # What comes before the target and is not known: a chain from such a concept to
+        # the target never passes a known one (that would make the concept known too).
+        before = _reach(target, g.pred)
+        nodes = (before - done) | {target}
+        left_out = len(before - nodes) if done else 0
+        target_known = target in done
         first, multi = _kahn(nodes, g, {v: (0, 0, v) for v in nodes})  # a topological order
         cycles = g.cycle_findings(multi)
         depth, via = _depths(target, first, cycles, g.succ)
@@ -673,7 +689,7 @@ def prerequisites(
         cycles=cycles,
         known=known,
         left_out=left_out,
-        target_known=target in done,
+        target_known=target_known,
     )
 
 
