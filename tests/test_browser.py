@@ -251,6 +251,16 @@ def test_seed_map_in_browser(browser: Any, tmp_path: Path) -> None:
         for i, a in enumerate(boxes):
             for b in boxes[i + 1 :]:
                 assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        # nor do two concepts' labels (the layout keeps nodes apart, the page their labels;
+        # before, 7 pairs overlapped here, "Layer Normalization" under "Residual Connections")
+        labels = page.evaluate(
+            "() => cy.nodes('.concept').map(n => { const b = n.boundingBox("
+            "{includeLabels: true}); return [n.id(), b.x1, b.y1, b.x2, b.y2]; })"
+        )
+        for i, (na, *a) in enumerate(labels):
+            for nb, *b in labels[i + 1 :]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, (na, nb)
         assert_not_blank(screenshot(page, tmp_path / "seed.png"))
         # Fitted whole into the frame, the map is drawn at about a third of its size: its
         # labels grow in map units so that they are still 11 px on screen (were 5 px) ...

@@ -466,12 +466,67 @@
   }
   buildLegend();
 
-  // -- keep subgraph boxes apart ---------------------------------------------------
+  // -- keep subgraph boxes (and, on small maps, concept labels) apart -------------
   // Force-directed layouts do not promise that compound nodes never overlap, so push
-  // overlapping siblings apart along the shorter axis, innermost subgraphs first.
+  // overlapping siblings apart along the shorter axis, innermost subgraphs first. Two
+  // concepts whose labels overlap are pushed apart too (cose keeps nodes apart, not their
+  // wrapped labels: the seed map had 7 such pairs, "Layer Normalization" half under
+  // "Residual Connections"); physics lays out small maps only, so this stays cheap.
+  var LEAF_GAP = 4;
+  var LABEL_ROUNDS = 400;
   function shiftNode(node, dx, dy) {
     var leaves = node.isParent() ? node.descendants().filter(function (d) { return !d.isParent(); }) : node;
     leaves.positions(function (n) { return { x: n.position("x") + dx, y: n.position("y") + dy }; });
+  }
+
+  // Concepts (no subgraphs among them) whose label boxes overlap, pushed apart the same
+  // way; the boxes are measured once and moved as plain numbers, pairs found by a sweep
+  // along x, and the positions set once at the end (150 long labels: ~0.1 s).
+  function separateLabels(leaves) {
+    var n = leaves.length;
+    if (n < 2) { return; }
+    var box = leaves.map(function (l) {
+      var b = l.boundingBox({ includeLabels: true });
+      return [b.x1, b.y1, b.x2, b.y2];
+    });
+    var dx = leaves.map(function () { return 0; });
+    var dy = dx.slice();
+    var idx = leaves.map(function (_, k) { return k; });
+    function shift(k, x, y) {
+      box[k][0] += x; box[k][2] += x; box[k][1] += y; box[k][3] += y; dx[k] += x; dy[k] += y;
+    }
+    for (var iter = 0; iter < LABEL_ROUNDS; iter++) {
+      var moved = false;
+      idx.sort(function (p, q) { return box[p][0] - box[q][0] || p - q; });
+      for (var s = 0; s < n; s++) {
+        var i = idx[s];
+        for (var t = s + 1; t < n; t++) {
+          var j = idx[t];
+          if (box[j][0] >= box[i][2] + LEAF_GAP) { break; }  // the rest start further right
+          var ox = Math.min(box[i][2], box[j][2]) - Math.max(box[i][0], box[j][0]) + LEAF_GAP;
+          var oy = Math.min(box[i][3], box[j][3]) - Math.max(box[i][1], box[j][1]) + LEAF_GAP;
+          if (ox <= 0 || oy <= 0) { continue; }
+          moved = true;
+          var ax = box[i][0] + box[i][2], bx = box[j][0] + box[j][2];
+          var ay = box[i][1] + box[i][3], by = box[j][1] + box[j][3];
+          if (ox < oy) {
+            var sx = (ax < bx || (ax === bx && i < j) ? -1 : 1) * ox / 2;
+            shift(i, sx, 0);
+            shift(j, -sx, 0);
+          } else {
+            var sy = (ay < by || (ay === by && i < j) ? -1 : 1) * oy / 2;
+            shift(i, 0, sy);
+            shift(j, 0, -sy);
+          }
+        }
+      }
+      if (!moved) { break; }
+    }
+    cy.batch(function () {
+      leaves.forEach(function (l, k) {
+        if (dx[k] || dy[k]) { l.position({ x: l.position("x") + dx[k], y: l.position("y") + dy[k] }); }
+      });
+    });
   }
 
   function separateSiblings(items, gap, withLeaves) {
@@ -508,14 +563,22 @@
 
   function separateGroups() {
     var parents = cy.nodes(":parent");
-    if (parents.empty() || parents.length > 300) { return; }
+    var leafPairs = !large;
+    if ((parents.empty() && !leafPairs) || parents.length > 300) { return; }
     var withLeaves = !large;
     var ordered = parents.toArray().sort(function (a, b) {
       return b.ancestors().length - a.ancestors().length;
     });
-    // no cy.batch(): each move must update the compound bounds read by the next test
-    ordered.forEach(function (p) { separateSiblings(p.children().toArray(), 12, withLeaves); });
-    separateSiblings(withLeaves ? cy.nodes().orphans().toArray() : parents.orphans().toArray(), 24, withLeaves);
+    function leavesOf(items) { return items.filter(function (x) { return !x.isParent(); }); }
+    // no cy.batch() here: each move must update the compound bounds read by the next test
+    ordered.forEach(function (p) {
+      var children = p.children().toArray();
+      if (leafPairs) { separateLabels(leavesOf(children)); }
+      separateSiblings(children, 12, withLeaves);
+    });
+    var top = withLeaves ? cy.nodes().orphans().toArray() : parents.orphans().toArray();
+    if (leafPairs) { separateLabels(leavesOf(top)); }
+    separateSiblings(top, 24, withLeaves);
   }
 
   // -- layout -------------------------------------------------------------------
@@ -555,7 +618,14 @@
       coolingFactor: 0.95,
       minTemp: 1.0
     });
-    layout.one("layoutstop", function () { separateGroups(); fitAll(); ready(); });
+    // Labels keep a readable size on screen, so their size in the map grows as the map is
+    // zoomed out to fit, and pushing them apart makes the map bigger: kept apart and
+    // fitted again, three times (the seed maps settle in one or two)
+    layout.one("layoutstop", function () {
+      for (var round = 0; round < 3; round++) { fitAll(); separateGroups(); }
+      fitAll();
+      ready();
+    });
     layout.run();
   } else {
     // Fixed positions (Graphviz, or the grid fallback; both keep subgraphs apart). The
