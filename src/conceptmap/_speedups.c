@@ -966,13 +966,75 @@ adj_append(PyObject *adj, PyObject *key, PyObject *item)
     return PyList_Append(lst, item);
 }
 
+/* What relationship *i* (*rel*) is in the learning graph, as _Learning.__init__ reads it:
+ * EDGE_SKIP (invisible), EDGE_LOOP (a visible self-loop; *before* is its concept) or
+ * EDGE_LEARN (*before* is learned before *after*, at *cost*). The phrase is looked up in
+ * memo[(label, kind)] (classify(label, kind) fills it on a miss: (source first?, known?,
+ * cost, phrase key)), and a relationship read by assumption goes to unknown[key]. The five
+ * fields are read as object.__getattribute__ does: asking for __dict__ would give each of
+ * the 130,000 records of a big map a dict of its own. *before*, *after* and *cost* are new
+ * references (NULL where not set); -1 with an exception set. */
+enum { EDGE_SKIP, EDGE_LOOP, EDGE_LEARN };
+
+static int
+learning_edge(PyObject *rel, Py_ssize_t i, PyObject *memo, PyObject *classify,
+              PyObject *unknown, PyObject **before, PyObject **after, PyObject **cost)
+{
+    *before = *after = *cost = NULL;
+    PyObject *source = NULL, *target = NULL, *stroke = NULL, *label = NULL, *kind = NULL;
+    PyObject *key = NULL, *hit = NULL, *idx = NULL;
+    int what = -1;
+    if ((source = PyObject_GenericGetAttr(rel, k_source)) == NULL ||
+        (target = PyObject_GenericGetAttr(rel, k_target)) == NULL ||
+        (stroke = PyObject_GenericGetAttr(rel, k_stroke)) == NULL ||
+        (label = PyObject_GenericGetAttr(rel, k_label)) == NULL ||
+        (kind = PyObject_GenericGetAttr(rel, k_kind)) == NULL)
+        goto done;
+    int loop = PyUnicode_Compare(source, target) == 0;
+    int invisible = PyUnicode_CompareWithASCIIString(stroke, "invisible") == 0;
+    if (PyErr_Occurred()) goto done;
+    if (invisible || loop) {
+        if (!invisible) { Py_INCREF(source); *before = source; }
+        what = invisible ? EDGE_SKIP : EDGE_LOOP;
+        goto done;
+    }
+    if ((key = PyTuple_Pack(2, label, kind)) == NULL) goto done;
+    hit = PyDict_GetItemWithError(memo, key);
+    if (hit != NULL) {
+        Py_INCREF(hit);
+    } else {
+        if (PyErr_Occurred()) goto done;
+        if ((hit = PyObject_CallFunctionObjArgs(classify, label, kind, NULL)) == NULL) goto done;
+    }
+    if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 4) {
+        PyErr_SetString(PyExc_TypeError, "classify must return a 4-tuple");
+        goto done;
+    }
+    int source_first = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 0));
+    int known = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 1));
+    if (source_first < 0 || known < 0) goto done;
+    if (!known) {
+        if ((idx = PyLong_FromSsize_t(i)) == NULL) goto done;
+        if (adj_append(unknown, PyTuple_GET_ITEM(hit, 3), idx) < 0) goto done;
+    }
+    *before = source_first ? source : target;
+    *after = source_first ? target : source;
+    *cost = PyTuple_GET_ITEM(hit, 2);
+    Py_INCREF(*before);
+    Py_INCREF(*after);
+    Py_INCREF(*cost);
+    what = EDGE_LEARN;
+done:
+    Py_XDECREF(source); Py_XDECREF(target); Py_XDECREF(stroke); Py_XDECREF(label);
+    Py_XDECREF(kind); Py_XDECREF(key); Py_XDECREF(hit); Py_XDECREF(idx);
+    return what;
+}
+
 /* learning_edges(rels, memo, classify, unknown, succ, pred, loops) -> None
  *
- * The loop of _Learning.__init__: every visible relationship that is not a self-loop
- * becomes (after, cost, i) in succ[before] and (before, cost, i) in pred[after];
- * memo[(label, kind)] (filled by classify(label, kind) on a miss) is (source first?,
- * known?, cost, phrase key); relationships read by assumption go to unknown[key];
- * visible self-loops are counted in loops. */
+ * The loop of _Learning.__init__: every relationship that learning_edge reads as an edge
+ * becomes (after, cost, i) in succ[before] and (before, cost, i) in pred[after]; visible
+ * self-loops are counted in loops. */
 static PyObject *
 py_learning_edges(PyObject *self, PyObject *args)
 {
@@ -984,86 +1046,32 @@ py_learning_edges(PyObject *self, PyObject *args)
     PyObject *fast = PySequence_Fast(rels, "rels must be a sequence");
     if (fast == NULL) return NULL;
     Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
-    /* the five fields read as object.__getattribute__ does: asking for __dict__ would
-       give each of the 130,000 records of a big map a dict of its own */
-    PyObject *source = NULL, *target = NULL, *stroke = NULL, *label = NULL, *kind = NULL;
-    PyObject *idx = NULL, *hit = NULL, *key = NULL;
-#define CLEAR_FIELDS() \
-    do { Py_CLEAR(source); Py_CLEAR(target); Py_CLEAR(stroke); Py_CLEAR(label); \
-         Py_CLEAR(kind); } while (0)
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *rel = PySequence_Fast_GET_ITEM(fast, i);
-        if ((source = PyObject_GenericGetAttr(rel, k_source)) == NULL ||
-            (target = PyObject_GenericGetAttr(rel, k_target)) == NULL ||
-            (stroke = PyObject_GenericGetAttr(rel, k_stroke)) == NULL ||
-            (label = PyObject_GenericGetAttr(rel, k_label)) == NULL ||
-            (kind = PyObject_GenericGetAttr(rel, k_kind)) == NULL)
-            goto error;
-        int loop = PyUnicode_Compare(source, target) == 0;
-        int invisible = PyUnicode_CompareWithASCIIString(stroke, "invisible") == 0;
-        if (PyErr_Occurred()) goto error;
-        if (loop || invisible) {
-            if (loop && !invisible) {
-                PyObject *c = PyDict_GetItemWithError(loops, source);
-                if (c == NULL && PyErr_Occurred()) goto error;
-                long have = c ? PyLong_AsLong(c) : 0;
-                PyObject *nc = PyLong_FromLong(have + 1);
-                if (nc == NULL) goto error;
-                int rc = PyDict_SetItem(loops, source, nc);
-                Py_DECREF(nc);
-                if (rc < 0) goto error;
-            }
-            CLEAR_FIELDS();
-            continue;
+        PyObject *before, *after, *cost, *idx = NULL, *fwd = NULL, *bwd = NULL;
+        int what = learning_edge(PySequence_Fast_GET_ITEM(fast, i), i, memo, classify, unknown,
+                                 &before, &after, &cost);
+        int rc = what < 0 ? -1 : 0;
+        if (what == EDGE_LOOP) {
+            PyObject *c = PyDict_GetItemWithError(loops, before);
+            long have = c ? PyLong_AsLong(c) : 0;
+            PyObject *nc = PyErr_Occurred() ? NULL : PyLong_FromLong(have + 1);
+            rc = nc ? PyDict_SetItem(loops, before, nc) : -1;
+            Py_XDECREF(nc);
+        } else if (what == EDGE_LEARN) {
+            rc = (idx = PyLong_FromSsize_t(i)) != NULL &&
+                         (fwd = PyTuple_Pack(3, after, cost, idx)) != NULL &&
+                         adj_append(succ, before, fwd) == 0 &&
+                         (bwd = PyTuple_Pack(3, before, cost, idx)) != NULL &&
+                         adj_append(pred, after, bwd) == 0
+                     ? 0
+                     : -1;
         }
-        key = PyTuple_Pack(2, label, kind);
-        if (key == NULL) goto error;
-        hit = PyDict_GetItemWithError(memo, key);
-        if (hit != NULL) {
-            Py_INCREF(hit);
-        } else {
-            if (PyErr_Occurred()) goto error;
-            hit = PyObject_CallFunctionObjArgs(classify, label, kind, NULL);
-            if (hit == NULL) goto error;
-        }
-        Py_CLEAR(key);
-        if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 4) {
-            PyErr_SetString(PyExc_TypeError, "classify must return a 4-tuple");
-            goto error;
-        }
-        int source_first = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 0));
-        int known = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 1));
-        if (source_first < 0 || known < 0) goto error;
-        PyObject *cost = PyTuple_GET_ITEM(hit, 2);
-        idx = PyLong_FromSsize_t(i);
-        if (idx == NULL) goto error;
-        if (!known && adj_append(unknown, PyTuple_GET_ITEM(hit, 3), idx) < 0) goto error;
-        PyObject *before = source_first ? source : target;
-        PyObject *after = source_first ? target : source;
-        PyObject *fwd = PyTuple_Pack(3, after, cost, idx);
-        if (fwd == NULL) goto error;
-        int rc = adj_append(succ, before, fwd);
-        Py_DECREF(fwd);
-        if (rc < 0) goto error;
-        PyObject *bwd = PyTuple_Pack(3, before, cost, idx);
-        if (bwd == NULL) goto error;
-        rc = adj_append(pred, after, bwd);
-        Py_DECREF(bwd);
-        if (rc < 0) goto error;
-        Py_CLEAR(idx);
-        Py_CLEAR(hit);
-        CLEAR_FIELDS();
+        Py_XDECREF(before); Py_XDECREF(after); Py_XDECREF(cost);
+        Py_XDECREF(idx); Py_XDECREF(fwd); Py_XDECREF(bwd);
+        if (rc < 0) { Py_DECREF(fast); return NULL; }
     }
     Py_DECREF(fast);
     Py_RETURN_NONE;
-error:
-    CLEAR_FIELDS();
-#undef CLEAR_FIELDS
-    Py_XDECREF(idx);
-    Py_XDECREF(hit);
-    Py_XDECREF(key);
-    Py_DECREF(fast);
-    return NULL;
 }
 
 /* A binary min-heap of component indices by their (distinct) ranks. */
@@ -1574,7 +1582,7 @@ reach_back(const Py_ssize_t *from, Py_ssize_t nfrom, const Py_ssize_t *pstart,
  *
  * paths.prerequisites from the relationships up, without a learning graph of Python
  * dicts, lists and tuples (the 130,000 relationships of a 100k-concept map): the learning
- * edges as learning_edges reads them (memo, classify and unknown too, the same way); what
+ * edges as learning_edge reads them (memo, classify and unknown too, the same way); what
  * comes before the target and is not known (*nodes*, a set, the target among it), what
  * that leaves out (*left_out*, counted when *known* names any concept) and whether the
  * target itself is known; then, for those nodes, each one's depth and via (below) and
@@ -1598,8 +1606,6 @@ py_prereq_plan(PyObject *self, PyObject *args)
     int ids_ok = ids_init(&ids) == 0;
     PyObject *result = NULL, *order = NULL, *depths = NULL, *vias = NULL, *cycles = NULL;
     PyObject *nodes = NULL, *names = NULL;
-    PyObject *source = NULL, *tgt = NULL, *stroke = NULL, *label = NULL, *kind = NULL;
-    PyObject *idx = NULL, *hit = NULL, *key = NULL;
     /* edges (before slot, after slot, relationship index), in the relationships' order */
     Py_ssize_t *eb = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
     Py_ssize_t *ea = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
@@ -1615,61 +1621,23 @@ py_prereq_plan(PyObject *self, PyObject *args)
     Py_ssize_t ne = 0, nloop = 0;
     if (!ids_ok) goto error;
     if (!eb || !ea || !ei || !loop_at || !ks) { PyErr_NoMemory(); goto error; }
-#define CLEAR_FIELDS() \
-    do { Py_CLEAR(source); Py_CLEAR(tgt); Py_CLEAR(stroke); Py_CLEAR(label); \
-         Py_CLEAR(kind); } while (0)
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *rel = PySequence_Fast_GET_ITEM(fast, i);
-        if ((source = PyObject_GenericGetAttr(rel, k_source)) == NULL ||
-            (tgt = PyObject_GenericGetAttr(rel, k_target)) == NULL ||
-            (stroke = PyObject_GenericGetAttr(rel, k_stroke)) == NULL ||
-            (label = PyObject_GenericGetAttr(rel, k_label)) == NULL ||
-            (kind = PyObject_GenericGetAttr(rel, k_kind)) == NULL)
+        PyObject *before, *after, *cost;
+        int what = learning_edge(PySequence_Fast_GET_ITEM(fast, i), i, memo, classify, unknown,
+                                 &before, &after, &cost);
+        Py_ssize_t bs = -2, as = -2;
+        if (what == EDGE_LOOP) {
+            if ((bs = ids_slot(&ids, before, 1)) >= 0) loop_at[nloop++] = bs;
+        } else if (what == EDGE_LEARN && (bs = ids_slot(&ids, before, 1)) >= 0 &&
+                   (as = ids_slot(&ids, after, 1)) >= 0) {
+            eb[ne] = bs;
+            ea[ne] = as;
+            ei[ne++] = i;
+        }
+        /* the ids stay alive: the relationships hold them */
+        Py_XDECREF(before); Py_XDECREF(after); Py_XDECREF(cost);
+        if (what < 0 || (what != EDGE_SKIP && (bs < 0 || (what == EDGE_LEARN && as < 0))))
             goto error;
-        int loop = PyUnicode_Compare(source, tgt) == 0;
-        int invisible = PyUnicode_CompareWithASCIIString(stroke, "invisible") == 0;
-        if (PyErr_Occurred()) goto error;
-        if (loop || invisible) {
-            if (loop && !invisible) {
-                Py_ssize_t s = ids_slot(&ids, source, 1);
-                if (s < 0) goto error;
-                loop_at[nloop++] = s;
-            }
-            CLEAR_FIELDS();
-            continue;
-        }
-        key = PyTuple_Pack(2, label, kind);
-        if (key == NULL) goto error;
-        hit = PyDict_GetItemWithError(memo, key);
-        if (hit != NULL) {
-            Py_INCREF(hit);
-        } else {
-            if (PyErr_Occurred()) goto error;
-            hit = PyObject_CallFunctionObjArgs(classify, label, kind, NULL);
-            if (hit == NULL) goto error;
-        }
-        Py_CLEAR(key);
-        if (!PyTuple_Check(hit) || PyTuple_GET_SIZE(hit) != 4) {
-            PyErr_SetString(PyExc_TypeError, "classify must return a 4-tuple");
-            goto error;
-        }
-        int source_first = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 0));
-        int is_known = PyObject_IsTrue(PyTuple_GET_ITEM(hit, 1));
-        if (source_first < 0 || is_known < 0) goto error;
-        if (!is_known) {
-            idx = PyLong_FromSsize_t(i);
-            if (idx == NULL || adj_append(unknown, PyTuple_GET_ITEM(hit, 3), idx) < 0) goto error;
-            Py_CLEAR(idx);
-        }
-        Py_CLEAR(hit);
-        Py_ssize_t b = ids_slot(&ids, source_first ? source : tgt, 1);
-        if (b < 0) goto error;
-        Py_ssize_t a = ids_slot(&ids, source_first ? tgt : source, 1);
-        if (a < 0) goto error;
-        eb[ne] = b;
-        ea[ne] = a;
-        ei[ne++] = i;
-        CLEAR_FIELDS();
     }
     Py_ssize_t tslot = ids_slot(&ids, target, 1);
     if (tslot < 0) goto error;
@@ -1885,9 +1853,6 @@ py_prereq_plan(PyObject *self, PyObject *args)
     result = Py_BuildValue("(OOOOOnO)", order, depths, vias, cycles, nodes, left_out,
                            target_known ? Py_True : Py_False);
 error:
-    CLEAR_FIELDS();
-#undef CLEAR_FIELDS
-    Py_XDECREF(idx); Py_XDECREF(hit); Py_XDECREF(key);
     Py_XDECREF(order); Py_XDECREF(depths); Py_XDECREF(vias); Py_XDECREF(cycles);
     Py_XDECREF(nodes); Py_XDECREF(names);
     Py_DECREF(fast); Py_DECREF(kfast);
