@@ -603,6 +603,19 @@ error:
     return NULL;
 }
 
+/* 0 if every item of the tuple *names* is a str, else -1 with TypeError set */
+static int
+check_names(PyObject *names)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(names); k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, k))) {
+            PyErr_SetString(PyExc_TypeError, "names must be str");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* trusted_columns(cls, fields_set, names, columns) -> list: model.trusted_columns, record
  * i having field names[k] = columns[k][i]; no dict per row (50,000-step answers) */
 static PyObject *
@@ -617,12 +630,7 @@ py_trusted_columns(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "one column per name");
         return NULL;
     }
-    for (Py_ssize_t k = 0; k < nf; k++) {
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, k))) {
-            PyErr_SetString(PyExc_TypeError, "names must be str");
-            return NULL;
-        }
-    }
+    if (check_names(names) < 0) return NULL;
     PyObject *fast = PyTuple_New(nf);
     if (fast == NULL) return NULL;
     Py_ssize_t n = 0;
@@ -673,12 +681,7 @@ py_trusted_picks(PyObject *self, PyObject *args)
                           &names, &sources, &indices))
         return NULL;
     Py_ssize_t nf = PyTuple_GET_SIZE(names);
-    for (Py_ssize_t k = 0; k < nf; k++) {
-        if (!PyUnicode_Check(PyTuple_GET_ITEM(names, k))) {
-            PyErr_SetString(PyExc_TypeError, "names must be str");
-            return NULL;
-        }
-    }
+    if (check_names(names) < 0) return NULL;
     PyObject *src = PySequence_Fast(sources, "sources must be a sequence");
     if (src == NULL) return NULL;
     PyObject *idx = PySequence_Fast(indices, "indices must be a sequence");

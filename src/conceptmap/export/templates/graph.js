@@ -479,6 +479,22 @@
     leaves.positions(function (n) { return { x: n.position("x") + dx, y: n.position("y") + dy }; });
   }
 
+  // When boxes a and b ([x1, y1, x2, y2]) overlap or are less than *gap* apart: move(x, y)
+  // with the shift for a (b takes the opposite) that ends it, half each, along the axis
+  // of the smaller overlap, a going left (up) unless its centre is right of (below) b's;
+  // true then, false when they are apart.
+  function pushApart(a, b, gap, move) {
+    var ox = Math.min(a[2], b[2]) - Math.max(a[0], b[0]) + gap;
+    var oy = Math.min(a[3], b[3]) - Math.max(a[1], b[1]) + gap;
+    if (ox <= 0 || oy <= 0) { return false; }
+    if (ox < oy) {
+      move((a[0] + a[2] <= b[0] + b[2] ? -1 : 1) * ox / 2, 0);
+    } else {
+      move(0, (a[1] + a[3] <= b[1] + b[3] ? -1 : 1) * oy / 2);
+    }
+    return true;
+  }
+
   // Concepts (no subgraphs among them) whose label boxes overlap, pushed apart the same
   // way; the boxes are measured once and moved as plain numbers, pairs found by a sweep
   // along x, and the positions set once at the end (150 long labels: ~0.1 s).
@@ -503,21 +519,8 @@
         for (var t = s + 1; t < n; t++) {
           var j = idx[t];
           if (box[j][0] >= box[i][2] + LEAF_GAP) { break; }  // the rest start further right
-          var ox = Math.min(box[i][2], box[j][2]) - Math.max(box[i][0], box[j][0]) + LEAF_GAP;
-          var oy = Math.min(box[i][3], box[j][3]) - Math.max(box[i][1], box[j][1]) + LEAF_GAP;
-          if (ox <= 0 || oy <= 0) { continue; }
-          moved = true;
-          var ax = box[i][0] + box[i][2], bx = box[j][0] + box[j][2];
-          var ay = box[i][1] + box[i][3], by = box[j][1] + box[j][3];
-          if (ox < oy) {
-            var sx = (ax < bx || (ax === bx && i < j) ? -1 : 1) * ox / 2;
-            shift(i, sx, 0);
-            shift(j, -sx, 0);
-          } else {
-            var sy = (ay < by || (ay === by && i < j) ? -1 : 1) * oy / 2;
-            shift(i, 0, sy);
-            shift(j, 0, -sy);
-          }
+          var push = function (x, y) { shift(i, x, y); shift(j, -x, -y); };
+          if (pushApart(box[i], box[j], LEAF_GAP, push)) { moved = true; }
         }
       }
       if (!moved) { break; }
@@ -540,20 +543,9 @@
           if (!withLeaves && !(a.isParent() && b.isParent())) { continue; }
           var ba = a.boundingBox({ includeLabels: true });
           var bb = b.boundingBox({ includeLabels: true });
-          var ox = Math.min(ba.x2, bb.x2) - Math.max(ba.x1, bb.x1) + gap;
-          var oy = Math.min(ba.y2, bb.y2) - Math.max(ba.y1, bb.y1) + gap;
-          if (ox <= 0 || oy <= 0) { continue; }
-          moved = true;
-          var ax = (ba.x1 + ba.x2) / 2, ay = (ba.y1 + ba.y2) / 2;
-          var bx = (bb.x1 + bb.x2) / 2, by = (bb.y1 + bb.y2) / 2;
-          if (ox < oy) {
-            var sx = (ax < bx || (ax === bx && i < j) ? -1 : 1) * ox / 2;
-            shiftNode(a, sx, 0);
-            shiftNode(b, -sx, 0);
-          } else {
-            var sy = (ay < by || (ay === by && i < j) ? -1 : 1) * oy / 2;
-            shiftNode(a, 0, sy);
-            shiftNode(b, 0, -sy);
+          var push = function (x, y) { shiftNode(a, x, y); shiftNode(b, -x, -y); };
+          if (pushApart([ba.x1, ba.y1, ba.x2, ba.y2], [bb.x1, bb.y1, bb.x2, bb.y2], gap, push)) {
+            moved = true;
           }
         }
       }
