@@ -46,6 +46,16 @@ def test_speedups_are_built_where_a_compiler_is() -> None:
         )
 
 
+@needs_native
+def test_the_stub_lists_what_the_extension_has() -> None:
+    """`_speedups.pyi` names every function (and the API number) the C module offers."""
+    import re
+
+    stub = (Path(flowchart.__file__).parent.parent / "_speedups.pyi").read_text()
+    declared = set(re.findall(r"^(?:def )?(\w+)[(:]", stub, re.M))
+    assert declared == {n for n in dir(native) if not n.startswith("_")}
+
+
 PIECES = [
     "A", "b", "N1", "x", "o", "v", "é", "中", "٣", "_", "end", "endx", "graph", "class",
     "classDef", "subgraph", "style", "_self", "click", "accTitle", "flowchart-elk", "-",

@@ -1,5 +1,7 @@
 from typing import Any
 
+API: int
+
 def fast_match(
     src: str, pos: int, /
 ) -> tuple[int, int, int, int, int, int, int, int, int, int, int, int, int] | None: ...
