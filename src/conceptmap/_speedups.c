@@ -14,7 +14,7 @@
 
 /* The functions and signatures this file offers; conceptmap._accel.API must match. Raise
    both whenever a function is added or changes its arguments or results. */
-#define SPEEDUPS_API 5
+#define SPEEDUPS_API 6
 
 /* Interned attribute names and constant strings, made once at import. */
 static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty,
@@ -1129,47 +1129,22 @@ typedef struct {
 typedef struct {
     Py_ssize_t n;           /* slots used */
     PyObject **name;        /* borrowed: the id in each slot */
-    Py_ssize_t *root_pos;   /* each slot's position in roots (its rank by id) */
     Py_ssize_t *comp;       /* each slot's component */
     Py_ssize_t ncomp;
     Py_ssize_t *comp_start; /* component c is popped[comp_start[c] .. comp_start[c + 1]) */
     Py_ssize_t *popped;     /* slots in the order they were popped */
-    Py_ssize_t *edge;       /* with edges: pairs (from slot, to slot), one per relationship */
-    PyObject **edge_obj;    /* borrowed: each pair's succ entry (to, cost, index) */
-    Py_ssize_t nedge, edge_cap;
 } Scc;
 
 static void
 scc_free(Scc *s)
 {
-    PyMem_Free(s->name); PyMem_Free(s->root_pos); PyMem_Free(s->comp);
-    PyMem_Free(s->comp_start); PyMem_Free(s->popped); PyMem_Free(s->edge);
-    PyMem_Free(s->edge_obj);
-}
-
-static int
-scc_add_edge(Scc *s, Py_ssize_t from, Py_ssize_t to, PyObject *entry)
-{
-    if (s->nedge == s->edge_cap) {
-        Py_ssize_t cap = s->edge_cap ? 2 * s->edge_cap : 64;
-        Py_ssize_t *grown = PyMem_Realloc(s->edge, sizeof(Py_ssize_t) * 2 * cap);
-        if (grown == NULL) { PyErr_NoMemory(); return -1; }
-        s->edge = grown;
-        PyObject **objs = PyMem_Realloc(s->edge_obj, sizeof(PyObject *) * cap);
-        if (objs == NULL) { PyErr_NoMemory(); return -1; }
-        s->edge_obj = objs;
-        s->edge_cap = cap;
-    }
-    s->edge[2 * s->nedge] = from;
-    s->edge[2 * s->nedge + 1] = to;
-    s->edge_obj[s->nedge] = entry;
-    s->nedge++;
-    return 0;
+    PyMem_Free(s->name); PyMem_Free(s->comp);
+    PyMem_Free(s->comp_start); PyMem_Free(s->popped);
 }
 
 /* 0, or -1 with an exception set (then scc_free still frees what was allocated) */
 static int
-scc_find(PyObject *roots, PyObject *nodes, PyObject *succ, int with_edges, Scc *s)
+scc_find(PyObject *roots, PyObject *nodes, PyObject *succ, Scc *s)
 {
     memset(s, 0, sizeof(*s));
     if (!PyAnySet_Check(nodes)) {
@@ -1185,28 +1160,22 @@ scc_find(PyObject *roots, PyObject *nodes, PyObject *succ, int with_edges, Scc *
     Py_ssize_t *stack = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
     Frame *work = PyMem_Malloc(sizeof(Frame) * cap);
     s->name = PyMem_Malloc(sizeof(PyObject *) * cap);
-    s->root_pos = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
     s->comp = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
     s->comp_start = PyMem_Malloc(sizeof(Py_ssize_t) * (cap + 1));
     s->popped = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
     Py_ssize_t sp = 0, wp = 0, counter = 0, npopped = 0;
-    if (!slot_of || !low || !on_stack || !stack || !work || !s->name || !s->root_pos ||
+    if (!slot_of || !low || !on_stack || !stack || !work || !s->name ||
         !s->comp || !s->comp_start || !s->popped) {
         PyErr_NoMemory();
         goto error;
     }
-    for (Py_ssize_t i = 0; i < cap; i++) s->root_pos[i] = -1;
     Py_ssize_t nr = PySequence_Fast_GET_SIZE(rfast);
     for (Py_ssize_t r = 0; r < nr; r++) {
         PyObject *root = PySequence_Fast_GET_ITEM(rfast, r);
         PyObject *seen = PyDict_GetItemWithError(slot_of, root);
-        if (seen != NULL) {
-            s->root_pos[PyLong_AsSsize_t(seen)] = r;
-            continue;
-        }
+        if (seen != NULL) continue;
         if (PyErr_Occurred()) goto error;
         if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "roots not in nodes"); goto error; }
-        s->root_pos[counter] = r;
 #define VISIT(node)                                                                         \
     do {                                                                                    \
         PyObject *slot_ = PyLong_FromSsize_t(counter);                                      \
@@ -1247,14 +1216,12 @@ scc_find(PyObject *roots, PyObject *nodes, PyObject *succ, int with_edges, Scc *
                 if (ws == NULL) {
                     if (PyErr_Occurred()) goto error;
                     if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "bad nodes"); goto error; }
-                    if (with_edges && scc_add_edge(s, f->vi, counter, e) < 0) goto error;
                     /* w is a key of nodes (borrowed from the set, alive while it is) */
                     VISIT(w);
                     descended = 1;
                     break;
                 }
                 Py_ssize_t wi = PyLong_AsSsize_t(ws);
-                if (with_edges && scc_add_edge(s, f->vi, wi, e) < 0) goto error;
                 if (on_stack[wi] && wi < low[f->vi]) low[f->vi] = wi;
             }
             if (descended) continue;
@@ -1304,21 +1271,6 @@ scc_members(Scc *s, Py_ssize_t c, Py_ssize_t *slots)
     return comp;
 }
 
-/* Append to *cycles* each component of more than one member (as tarjan lists it): 0, or -1 */
-static int
-scc_cycles(Scc *s, PyObject *cycles)
-{
-    for (Py_ssize_t c = 0; c < s->ncomp; c++) {
-        if (s->comp_start[c + 1] - s->comp_start[c] < 2) continue;
-        PyObject *comp = scc_members(s, c, s->popped);
-        if (comp == NULL) return -1;
-        int rc = PyList_Append(cycles, comp);
-        Py_DECREF(comp);
-        if (rc < 0) return -1;
-    }
-    return 0;
-}
-
 /* tarjan(roots, nodes, succ) -> list of components (lists of ids)
  *
  * paths._tarjan: the same components in the same order, each listed as the Python
@@ -1329,7 +1281,7 @@ py_tarjan(PyObject *self, PyObject *args)
     PyObject *roots, *nodes, *succ;
     if (!PyArg_ParseTuple(args, "OOO!", &roots, &nodes, &PyDict_Type, &succ)) return NULL;
     Scc s;
-    if (scc_find(roots, nodes, succ, 0, &s) < 0) { scc_free(&s); return NULL; }
+    if (scc_find(roots, nodes, succ, &s) < 0) { scc_free(&s); return NULL; }
     PyObject *out = PyList_New(s.ncomp);
     for (Py_ssize_t c = 0; out != NULL && c < s.ncomp; c++) {
         PyObject *comp = scc_members(&s, c, s.popped);
@@ -1340,15 +1292,7 @@ py_tarjan(PyObject *self, PyObject *args)
     return out;
 }
 
-/* scc_order(roots, nodes, succ, priority) -> (order, cycles)
- *
- * paths._kahn: the components of tarjan(roots, nodes, succ) learned in topological order
- * of the condensation (a component is ready when every component with a relationship into
- * it is learned; parallel relationships count, and release, once each); of the ready ones
- * the one whose smallest member has the smallest priority comes first, its members in
- * priority order. priority[v] must be (int, int, v) for every v of nodes and roots must be
- * sorted(nodes), so priorities compare as (int, int, position in roots): C integers.
- * *cycles* lists the components of more than one member (as tarjan lists them). */
+/* A concept's sort key: two C integers, then its position by id (its slot last). */
 typedef struct {
     long long a, b;
     Py_ssize_t pos, slot;
@@ -1362,103 +1306,6 @@ key_cmp(const void *x, const void *y)
     if (p->b != q->b) return p->b < q->b ? -1 : 1;
     return (p->pos > q->pos) - (p->pos < q->pos);
 }
-
-static PyObject *
-py_scc_order(PyObject *self, PyObject *args)
-{
-    PyObject *roots, *nodes, *succ, *priority;
-    if (!PyArg_ParseTuple(args, "OOO!O!", &roots, &nodes, &PyDict_Type, &succ, &PyDict_Type,
-                          &priority))
-        return NULL;
-    Scc s;
-    PyObject *order = NULL, *cycles = NULL, *result = NULL;
-    Key *keys = NULL;
-    Py_ssize_t *sorted = NULL, *fill = NULL, *crank = NULL, *out_start = NULL, *out = NULL;
-    Py_ssize_t *indeg = NULL, *heap = NULL;
-    if (scc_find(roots, nodes, succ, 1, &s) < 0) goto done;
-    Py_ssize_t n = s.n, nc = s.ncomp;
-    keys = PyMem_Malloc(sizeof(Key) * (n + 1));
-    sorted = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));  /* slots by component, by rank */
-    fill = PyMem_Malloc(sizeof(Py_ssize_t) * (nc + 1));
-    crank = PyMem_Malloc(sizeof(Py_ssize_t) * (nc + 1));
-    out_start = PyMem_Calloc(nc + 1, sizeof(Py_ssize_t));
-    out = PyMem_Malloc(sizeof(Py_ssize_t) * (s.nedge + 1));
-    indeg = PyMem_Calloc(nc + 1, sizeof(Py_ssize_t));
-    heap = PyMem_Malloc(sizeof(Py_ssize_t) * (nc + 1));
-    if (!keys || !sorted || !fill || !crank || !out_start || !out || !indeg || !heap) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *v = s.name[i];
-        PyObject *p = PyDict_GetItemWithError(priority, v);
-        if (p == NULL) {
-            if (!PyErr_Occurred()) PyErr_SetObject(PyExc_KeyError, v);
-            goto done;
-        }
-        if (!PyTuple_Check(p) || PyTuple_GET_SIZE(p) != 3 ||
-            !PyLong_Check(PyTuple_GET_ITEM(p, 0)) || !PyLong_Check(PyTuple_GET_ITEM(p, 1))) {
-            PyErr_SetString(PyExc_TypeError, "priority values must be (int, int, id)");
-            goto done;
-        }
-        int same = PyObject_RichCompareBool(PyTuple_GET_ITEM(p, 2), v, Py_EQ);
-        if (same <= 0) {
-            if (same == 0)
-                PyErr_SetString(PyExc_ValueError, "priority[v][2] must be v");
-            goto done;
-        }
-        keys[i].a = PyLong_AsLongLong(PyTuple_GET_ITEM(p, 0));
-        keys[i].b = PyLong_AsLongLong(PyTuple_GET_ITEM(p, 1));
-        if (PyErr_Occurred()) goto done;
-        keys[i].pos = s.root_pos[i];
-        if (keys[i].pos < 0) {
-            PyErr_SetString(PyExc_ValueError, "roots must be sorted(nodes)");
-            goto done;
-        }
-        keys[i].slot = i;
-    }
-    qsort(keys, n, sizeof(Key), key_cmp);
-    /* each component's members in rank order; its rank: that of its first member */
-    for (Py_ssize_t c = 0; c < nc; c++) { fill[c] = s.comp_start[c]; crank[c] = -1; }
-    for (Py_ssize_t r = 0; r < n; r++) {
-        Py_ssize_t c = s.comp[keys[r].slot];
-        if (crank[c] < 0) crank[c] = r;
-        sorted[fill[c]++] = keys[r].slot;
-    }
-    /* the condensation: component -> components it leads to (CSR), and in-degrees */
-    for (Py_ssize_t e = 0; e < s.nedge; e++) {
-        Py_ssize_t cv = s.comp[s.edge[2 * e]], cw = s.comp[s.edge[2 * e + 1]];
-        if (cv != cw) { out_start[cv + 1]++; indeg[cw]++; }
-    }
-    for (Py_ssize_t c = 0; c < nc; c++) { out_start[c + 1] += out_start[c]; fill[c] = out_start[c]; }
-    for (Py_ssize_t e = 0; e < s.nedge; e++) {
-        Py_ssize_t cv = s.comp[s.edge[2 * e]], cw = s.comp[s.edge[2 * e + 1]];
-        if (cv != cw) out[fill[cv]++] = cw;
-    }
-    Heap h = {crank, heap, 0};
-    for (Py_ssize_t c = 0; c < nc; c++)
-        if (indeg[c] == 0) heap_push(&h, c);
-    order = PyList_New(0);
-    cycles = PyList_New(0);
-    if (order == NULL || cycles == NULL) goto done;
-    while (h.n > 0) {
-        Py_ssize_t c = heap_pop(&h);
-        for (Py_ssize_t k = s.comp_start[c]; k < s.comp_start[c + 1]; k++)
-            if (PyList_Append(order, s.name[sorted[k]]) < 0) goto done;
-        for (Py_ssize_t k = out_start[c]; k < out_start[c + 1]; k++)
-            if (--indeg[out[k]] == 0) heap_push(&h, out[k]);
-    }
-    if (scc_cycles(&s, cycles) < 0) goto done;
-    result = PyTuple_Pack(2, order, cycles);
-done:
-    Py_XDECREF(order);
-    Py_XDECREF(cycles);
-    PyMem_Free(keys); PyMem_Free(sorted); PyMem_Free(fill); PyMem_Free(crank);
-    PyMem_Free(out_start); PyMem_Free(out); PyMem_Free(indeg); PyMem_Free(heap);
-    scc_free(&s);
-    return result;
-}
-
 
 /* A concept's sort key in prereq_plan's order: its component's (its first member's),
  * then its own (-depth, -degree, position by id, slot). */
@@ -1580,6 +1427,233 @@ reach_back(const Py_ssize_t *from, Py_ssize_t nfrom, const Py_ssize_t *pstart,
     }
 }
 
+/* The learning graph on integer slots: what prereq_plan and order_plan share. */
+typedef struct {
+    Ids ids;
+    Py_ssize_t ne, nloop;
+    Py_ssize_t *eb, *ea, *ei;  /* edge e: before slot, after slot, relationship index */
+    Py_ssize_t *loop_at;       /* the slot of each visible self-loop */
+    Py_ssize_t nv;             /* slots, once indexed */
+    Py_ssize_t *sstart, *se;   /* edges out of slot v: se[sstart[v] .. sstart[v + 1]) */
+    Py_ssize_t *pstart, *pe;   /* edges into it, the same way; both in relationship order */
+    Py_ssize_t *loops;         /* visible self-loops of each slot */
+} Graph;
+
+static void
+graph_free(Graph *g)
+{
+    ids_free(&g->ids);
+    PyMem_Free(g->eb); PyMem_Free(g->ea); PyMem_Free(g->ei); PyMem_Free(g->loop_at);
+    PyMem_Free(g->sstart); PyMem_Free(g->se); PyMem_Free(g->pstart); PyMem_Free(g->pe);
+    PyMem_Free(g->loops);
+}
+
+/* The edges of the relationships *fast* (a PySequence_Fast), each read by learning_edge
+ * (memo, classify and unknown as there), their ends given slots. 0, or -1 with an exception
+ * set (graph_free frees what was allocated either way). */
+static int
+graph_read(Graph *g, PyObject *fast, PyObject *memo, PyObject *classify, PyObject *unknown)
+{
+    memset(g, 0, sizeof(*g));
+    if (ids_init(&g->ids) < 0) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+    g->eb = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    g->ea = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    g->ei = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    g->loop_at = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    if (!g->eb || !g->ea || !g->ei || !g->loop_at) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *before, *after, *cost;
+        int what = learning_edge(PySequence_Fast_GET_ITEM(fast, i), i, memo, classify, unknown,
+                                 &before, &after, &cost);
+        Py_ssize_t bs = -2, as = -2;
+        if (what == EDGE_LOOP) {
+            if ((bs = ids_slot(&g->ids, before, 1)) >= 0) g->loop_at[g->nloop++] = bs;
+        } else if (what == EDGE_LEARN && (bs = ids_slot(&g->ids, before, 1)) >= 0 &&
+                   (as = ids_slot(&g->ids, after, 1)) >= 0) {
+            g->eb[g->ne] = bs;
+            g->ea[g->ne] = as;
+            g->ei[g->ne++] = i;
+        }
+        /* the ids stay alive: the relationships hold them */
+        Py_XDECREF(before); Py_XDECREF(after); Py_XDECREF(cost);
+        if (what < 0 || (what != EDGE_SKIP && (bs < 0 || (what == EDGE_LEARN && as < 0))))
+            return -1;
+    }
+    return 0;
+}
+
+/* The edges out of and into each slot, and the self-loops, once every slot is given. */
+static int
+graph_index(Graph *g)
+{
+    Py_ssize_t nv = g->nv = g->ids.n, ne = g->ne;
+    g->sstart = PyMem_Calloc(nv + 2, sizeof(Py_ssize_t));
+    g->pstart = PyMem_Calloc(nv + 2, sizeof(Py_ssize_t));
+    g->se = PyMem_Malloc(sizeof(Py_ssize_t) * (ne + 1));
+    g->pe = PyMem_Malloc(sizeof(Py_ssize_t) * (ne + 1));
+    g->loops = PyMem_Calloc(nv + 1, sizeof(Py_ssize_t));
+    if (!g->sstart || !g->pstart || !g->se || !g->pe || !g->loops) { PyErr_NoMemory(); return -1; }
+    Py_ssize_t *ss = g->sstart, *ps = g->pstart;
+    for (Py_ssize_t e = 0; e < ne; e++) { ss[g->eb[e] + 1]++; ps[g->ea[e] + 1]++; }
+    for (Py_ssize_t v = 0; v < nv; v++) { ss[v + 1] += ss[v]; ps[v + 1] += ps[v]; }
+    for (Py_ssize_t e = 0; e < ne; e++) { g->se[ss[g->eb[e]]++] = e; g->pe[ps[g->ea[e]]++] = e; }
+    for (Py_ssize_t v = nv; v > 0; v--) { ss[v] = ss[v - 1]; ps[v] = ps[v - 1]; }
+    ss[0] = ps[0] = 0;
+    for (Py_ssize_t k = 0; k < g->nloop; k++) g->loops[g->loop_at[k]]++;
+    return 0;
+}
+
+/* what _Learning.degree counts: learning edges out and in, and each self-loop twice */
+#define DEGREE(g, v) \
+    ((g)->sstart[(v) + 1] - (g)->sstart[v] + (g)->pstart[(v) + 1] - (g)->pstart[v] + \
+     2 * (g)->loops[v])
+
+/* rank[v]: the position by id (Python's string order, from one list.sort) of each of the
+ * *m* slots with in[v]. 0, or -1 with an exception set. */
+static int
+graph_ranks(Graph *g, const char *in, Py_ssize_t m, Py_ssize_t *rank)
+{
+    PyObject *names = PyList_New(m);
+    if (names == NULL) return -1;
+    for (Py_ssize_t v = 0, j = 0; v < g->nv; v++) {
+        if (!in[v]) continue;
+        Py_INCREF(g->ids.name[v]);
+        PyList_SET_ITEM(names, j++, g->ids.name[v]);
+    }
+    int rc = PyList_Sort(names);
+    for (Py_ssize_t r = 0; rc == 0 && r < m; r++) {
+        Py_ssize_t v = ids_slot(&g->ids, PyList_GET_ITEM(names, r), 0);
+        if (v < 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "an id lost its slot");
+            rc = -1;
+        } else {
+            rank[v] = r;
+        }
+    }
+    Py_DECREF(names);
+    return rc;
+}
+
+/* Strongly connected components of the slots with in[v] (iterative Tarjan), completed in
+ * reverse topological order: what a component leads to is complete before it. */
+typedef struct {
+    Py_ssize_t nc;
+    Py_ssize_t *comp;        /* each slot's component, -1 outside */
+    Py_ssize_t *comp_start;  /* component c: popped[comp_start[c] .. comp_start[c + 1]) */
+    Py_ssize_t *popped;
+} Comps;
+
+static void
+comps_free(Comps *c)
+{
+    PyMem_Free(c->comp); PyMem_Free(c->comp_start); PyMem_Free(c->popped);
+}
+
+static int
+graph_components(Graph *g, const char *in, Comps *c)
+{
+    Py_ssize_t nv = g->nv;
+    memset(c, 0, sizeof(*c));
+    c->comp = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    c->comp_start = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    c->popped = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    Py_ssize_t *low = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    Py_ssize_t *num = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    Py_ssize_t *stack = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    Py_ssize_t *work_v = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    Py_ssize_t *work_x = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    char *on_stack = PyMem_Calloc(nv + 1, 1);
+    int rc = -1;
+    if (!c->comp || !c->comp_start || !c->popped || !low || !num || !stack || !work_v ||
+        !work_x || !on_stack) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t *comp = c->comp, *popped = c->popped, *ea = g->ea, *se = g->se, *ss = g->sstart;
+    Py_ssize_t nc = 0, npopped = 0, counter = 0, sp = 0;
+    for (Py_ssize_t v = 0; v < nv; v++) { comp[v] = -1; num[v] = -1; }
+    for (Py_ssize_t root = 0; root < nv; root++) {
+        if (!in[root] || num[root] >= 0) continue;
+        Py_ssize_t wp = 0;
+        num[root] = low[root] = counter++;
+        stack[sp++] = root;
+        on_stack[root] = 1;
+        work_v[wp] = root;
+        work_x[wp++] = ss[root];
+        while (wp > 0) {
+            Py_ssize_t v = work_v[wp - 1];
+            int descended = 0;
+            while (work_x[wp - 1] < ss[v + 1]) {
+                Py_ssize_t w = ea[se[work_x[wp - 1]++]];
+                if (!in[w]) continue;
+                if (num[w] < 0) {
+                    num[w] = low[w] = counter++;
+                    stack[sp++] = w;
+                    on_stack[w] = 1;
+                    work_v[wp] = w;
+                    work_x[wp++] = ss[w];
+                    descended = 1;
+                    break;
+                }
+                if (on_stack[w] && num[w] < low[v]) low[v] = num[w];
+            }
+            if (descended) continue;
+            wp--;
+            if (wp > 0 && low[v] < low[work_v[wp - 1]]) low[work_v[wp - 1]] = low[v];
+            if (low[v] == num[v]) {
+                c->comp_start[nc] = npopped;
+                Py_ssize_t w;
+                do {
+                    w = stack[--sp];
+                    on_stack[w] = 0;
+                    comp[w] = nc;
+                    popped[npopped++] = w;
+                } while (w != v);
+                nc++;
+            }
+        }
+    }
+    c->comp_start[nc] = npopped;
+    c->nc = nc;
+    rc = 0;
+done:
+    PyMem_Free(low); PyMem_Free(num); PyMem_Free(stack); PyMem_Free(work_v);
+    PyMem_Free(work_x); PyMem_Free(on_stack);
+    return rc;
+}
+
+/* Append (ids, indices of the relationships between them) to *out* for each component of
+ * more than one slot: 0, or -1 with an exception set. */
+static int
+graph_cycles(Graph *g, Comps *c, PyObject *out)
+{
+    for (Py_ssize_t ci = 0; ci < c->nc; ci++) {
+        Py_ssize_t a = c->comp_start[ci], b = c->comp_start[ci + 1];
+        if (b - a < 2) continue;
+        PyObject *members = PyList_New(b - a), *inside = PyList_New(0), *pair = NULL;
+        int rc = members && inside ? 0 : -1;
+        for (Py_ssize_t k = a; rc == 0 && k < b; k++) {
+            Py_ssize_t v = c->popped[k];
+            Py_INCREF(g->ids.name[v]);
+            PyList_SET_ITEM(members, k - a, g->ids.name[v]);
+            for (Py_ssize_t x = g->sstart[v]; rc == 0 && x < g->sstart[v + 1]; x++) {
+                if (c->comp[g->ea[g->se[x]]] != ci) continue;
+                PyObject *iv = PyLong_FromSsize_t(g->ei[g->se[x]]);
+                rc = iv ? PyList_Append(inside, iv) : -1;
+                Py_XDECREF(iv);
+            }
+        }
+        if (rc == 0 && (pair = PyTuple_Pack(2, members, inside)) == NULL) rc = -1;
+        if (rc == 0) rc = PyList_Append(out, pair);
+        Py_XDECREF(pair);
+        Py_XDECREF(members);
+        Py_XDECREF(inside);
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
 /* prereq_plan(rels, memo, classify, unknown, target, known)
  *     -> (order, depths, vias, cycles, nodes, left_out, target_known)
  *
@@ -1604,177 +1678,64 @@ py_prereq_plan(PyObject *self, PyObject *args)
     if (fast == NULL) return NULL;
     PyObject *kfast = PySequence_Fast(known, "known must be a sequence");
     if (kfast == NULL) { Py_DECREF(fast); return NULL; }
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast), nk = PySequence_Fast_GET_SIZE(kfast);
-    Ids ids;
-    int ids_ok = ids_init(&ids) == 0;
+    Py_ssize_t nk = PySequence_Fast_GET_SIZE(kfast);
+    Graph g;
+    Comps c;
+    memset(&c, 0, sizeof(c));
     PyObject *result = NULL, *order = NULL, *depths = NULL, *vias = NULL, *cycles = NULL;
-    PyObject *nodes = NULL, *names = NULL;
-    /* edges (before slot, after slot, relationship index), in the relationships' order */
-    Py_ssize_t *eb = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_ssize_t *ea = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_ssize_t *ei = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    Py_ssize_t *loop_at = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1)); /* self-loops' slots */
-    Py_ssize_t *ks = PyMem_Malloc(sizeof(Py_ssize_t) * (nk + 1));
-    Py_ssize_t *sstart = NULL, *se = NULL, *pstart = NULL, *pe = NULL, *loops = NULL;
-    Py_ssize_t *queue = NULL, *rank = NULL, *comp = NULL, *comp_start = NULL, *popped = NULL;
-    Py_ssize_t *low = NULL, *num = NULL, *stack = NULL, *work_v = NULL, *work_x = NULL;
-    Py_ssize_t *depth = NULL, *via = NULL, *mate = NULL;
-    char *done = NULL, *before = NULL, *in = NULL, *on_stack = NULL;
+    PyObject *nodes = NULL;
+    Py_ssize_t *ks = NULL, *queue = NULL, *rank = NULL, *depth = NULL, *via = NULL, *mate = NULL;
+    char *done = NULL, *before = NULL, *in = NULL;
     Key2 *keys = NULL;
-    Py_ssize_t ne = 0, nloop = 0;
-    if (!ids_ok) goto error;
-    if (!eb || !ea || !ei || !loop_at || !ks) { PyErr_NoMemory(); goto error; }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *before, *after, *cost;
-        int what = learning_edge(PySequence_Fast_GET_ITEM(fast, i), i, memo, classify, unknown,
-                                 &before, &after, &cost);
-        Py_ssize_t bs = -2, as = -2;
-        if (what == EDGE_LOOP) {
-            if ((bs = ids_slot(&ids, before, 1)) >= 0) loop_at[nloop++] = bs;
-        } else if (what == EDGE_LEARN && (bs = ids_slot(&ids, before, 1)) >= 0 &&
-                   (as = ids_slot(&ids, after, 1)) >= 0) {
-            eb[ne] = bs;
-            ea[ne] = as;
-            ei[ne++] = i;
-        }
-        /* the ids stay alive: the relationships hold them */
-        Py_XDECREF(before); Py_XDECREF(after); Py_XDECREF(cost);
-        if (what < 0 || (what != EDGE_SKIP && (bs < 0 || (what == EDGE_LEARN && as < 0))))
-            goto error;
-    }
-    Py_ssize_t tslot = ids_slot(&ids, target, 1);
+    if (graph_read(&g, fast, memo, classify, unknown) < 0) goto error;
+    Py_ssize_t tslot = ids_slot(&g.ids, target, 1);
     if (tslot < 0) goto error;
+    if ((ks = PyMem_Malloc(sizeof(Py_ssize_t) * (nk + 1))) == NULL) { PyErr_NoMemory(); goto error; }
     for (Py_ssize_t k = 0; k < nk; k++) {
-        if ((ks[k] = ids_slot(&ids, PySequence_Fast_GET_ITEM(kfast, k), 1)) < 0) goto error;
+        if ((ks[k] = ids_slot(&g.ids, PySequence_Fast_GET_ITEM(kfast, k), 1)) < 0) goto error;
     }
-    Py_ssize_t nv = ids.n;
-    /* the edges out of each slot (sstart/se) and into it (pstart/pe), each in order */
-    sstart = PyMem_Calloc(nv + 2, sizeof(Py_ssize_t));
-    pstart = PyMem_Calloc(nv + 2, sizeof(Py_ssize_t));
-    se = PyMem_Malloc(sizeof(Py_ssize_t) * (ne + 1));
-    pe = PyMem_Malloc(sizeof(Py_ssize_t) * (ne + 1));
-    loops = PyMem_Calloc(nv + 1, sizeof(Py_ssize_t));
+    if (graph_index(&g) < 0) goto error;
+    Py_ssize_t nv = g.nv;
     queue = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    rank = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
     done = PyMem_Calloc(nv + 1, 1);
     before = PyMem_Calloc(nv + 1, 1);
     in = PyMem_Calloc(nv + 1, 1);
-    if (!sstart || !pstart || !se || !pe || !loops || !queue || !done || !before || !in) {
-        PyErr_NoMemory();
-        goto error;
-    }
-    for (Py_ssize_t e = 0; e < ne; e++) { sstart[eb[e] + 1]++; pstart[ea[e] + 1]++; }
-    for (Py_ssize_t v = 0; v < nv; v++) { sstart[v + 1] += sstart[v]; pstart[v + 1] += pstart[v]; }
-    for (Py_ssize_t e = 0; e < ne; e++) { se[sstart[eb[e]]++] = e; pe[pstart[ea[e]]++] = e; }
-    for (Py_ssize_t v = nv; v > 0; v--) { sstart[v] = sstart[v - 1]; pstart[v] = pstart[v - 1]; }
-    sstart[0] = pstart[0] = 0;
-    for (Py_ssize_t k = 0; k < nloop; k++) loops[loop_at[k]]++;
+    if (!queue || !rank || !done || !before || !in) { PyErr_NoMemory(); goto error; }
     /* known concepts and what comes before them; what comes before the target */
-    reach_back(ks, nk, pstart, pe, eb, done, queue);
-    reach_back(&tslot, 1, pstart, pe, eb, before, queue);
+    reach_back(ks, nk, g.pstart, g.pe, g.eb, done, queue);
+    reach_back(&tslot, 1, g.pstart, g.pe, g.eb, before, queue);
     int target_known = done[tslot];
     Py_ssize_t left_out = 0, m = 0;
     for (Py_ssize_t v = 0; v < nv; v++) {
         if (nk && before[v] && done[v] && v != tslot) left_out++;
         if (before[v] && (!done[v] || v == tslot)) { in[v] = 1; m++; }
     }
-    /* the nodes, and their ranks by id (a sorted list: str comparisons as Python's) */
-    nodes = PySet_New(NULL);
-    names = PyList_New(m);
-    rank = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
-    if (nodes == NULL || names == NULL) goto error;
-    if (rank == NULL) { PyErr_NoMemory(); goto error; }
-    for (Py_ssize_t v = 0, j = 0; v < nv; v++) {
-        if (!in[v]) continue;
-        Py_INCREF(ids.name[v]);
-        PyList_SET_ITEM(names, j++, ids.name[v]);
-        if (PySet_Add(nodes, ids.name[v]) < 0) goto error;
+    if ((nodes = PySet_New(NULL)) == NULL) goto error;
+    for (Py_ssize_t v = 0; v < nv; v++) {
+        if (in[v] && PySet_Add(nodes, g.ids.name[v]) < 0) goto error;
     }
-    if (PyList_Sort(names) < 0) goto error;
-    for (Py_ssize_t r = 0; r < m; r++) {
-        Py_ssize_t v = ids_slot(&ids, PyList_GET_ITEM(names, r), 0);
-        if (v < 0) { if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "lost id"); goto error; }
-        rank[v] = r;
-    }
-    /* components of the nodes (Tarjan, iterative), completed in reverse topological
-       order: what a component leads to is complete before it */
-    comp = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
-    comp_start = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
-    popped = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
-    low = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
-    num = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
-    stack = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
-    work_v = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
-    work_x = PyMem_Malloc(sizeof(Py_ssize_t) * (m + 1));
-    on_stack = PyMem_Calloc(nv + 1, 1);
-    if (!comp || !comp_start || !popped || !low || !num || !stack || !work_v || !work_x ||
-        !on_stack) {
-        PyErr_NoMemory();
-        goto error;
-    }
-    Py_ssize_t nc = 0, npopped = 0, counter = 0, sp = 0;
-    for (Py_ssize_t v = 0; v < nv; v++) { comp[v] = -1; num[v] = -1; }
-    for (Py_ssize_t root = 0; root < nv; root++) {
-        if (!in[root] || num[root] >= 0) continue;
-        Py_ssize_t wp = 0;
-        num[root] = low[root] = counter++;
-        stack[sp++] = root;
-        on_stack[root] = 1;
-        work_v[wp] = root;
-        work_x[wp++] = sstart[root];
-        while (wp > 0) {
-            Py_ssize_t v = work_v[wp - 1];
-            int descended = 0;
-            while (work_x[wp - 1] < sstart[v + 1]) {
-                Py_ssize_t w = ea[se[work_x[wp - 1]++]];
-                if (!in[w]) continue;
-                if (num[w] < 0) {
-                    num[w] = low[w] = counter++;
-                    stack[sp++] = w;
-                    on_stack[w] = 1;
-                    work_v[wp] = w;
-                    work_x[wp++] = sstart[w];
-                    descended = 1;
-                    break;
-                }
-                if (on_stack[w] && num[w] < low[v]) low[v] = num[w];
-            }
-            if (descended) continue;
-            wp--;
-            if (wp > 0 && low[v] < low[work_v[wp - 1]]) low[work_v[wp - 1]] = low[v];
-            if (low[v] == num[v]) {
-                comp_start[nc] = npopped;
-                Py_ssize_t w;
-                do {
-                    w = stack[--sp];
-                    on_stack[w] = 0;
-                    comp[w] = nc;
-                    popped[npopped++] = w;
-                } while (w != v);
-                nc++;
-            }
-        }
-    }
-    comp_start[nc] = npopped;
+    if (graph_ranks(&g, in, m, rank) < 0 || graph_components(&g, in, &c) < 0) goto error;
     /* each concept's depth, the longest chain of learning edges to the target (the
        members of a cycle share one; the target's cycle mates 1), and the index of the
        relationship that starts that chain (ties: the next concept of smallest id, then
        the smallest index; a cycle member whose own links do not start it: its first
-       link to a mate) */
+       link to a mate); components in completion order, so what one leads to is done */
     depth = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
     via = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
     mate = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
     keys = PyMem_Malloc(sizeof(Key2) * (m + 1));
     if (!depth || !via || !mate || !keys) { PyErr_NoMemory(); goto error; }
-    for (Py_ssize_t c = 0; c < nc; c++) {
-        Py_ssize_t a = comp_start[c], b = comp_start[c + 1];
-        Py_ssize_t shared = comp[tslot] == c ? 1 : 0;
+    for (Py_ssize_t ci = 0; ci < c.nc; ci++) {
+        Py_ssize_t a = c.comp_start[ci], b = c.comp_start[ci + 1];
+        Py_ssize_t shared = c.comp[tslot] == ci ? 1 : 0;
         for (Py_ssize_t k = a; k < b; k++) {
-            Py_ssize_t v = popped[k], best_d = -1, best_w = -1, best_i = -1;
+            Py_ssize_t v = c.popped[k], best_d = -1, best_w = -1, best_i = -1;
             Py_ssize_t mate_w = -1, mate_i = -1;
-            for (Py_ssize_t x = sstart[v]; x < sstart[v + 1]; x++) {
-                Py_ssize_t e = se[x], w = ea[e], i = ei[e];
+            for (Py_ssize_t x = g.sstart[v]; x < g.sstart[v + 1]; x++) {
+                Py_ssize_t e = g.se[x], w = g.ea[e], i = g.ei[e];
                 if (!in[w]) continue;
-                if (comp[w] == c) {
+                if (c.comp[w] == ci) {
                     if (mate_w < 0 || rank[w] < rank[mate_w] ||
                         (rank[w] == rank[mate_w] && i < mate_i)) { mate_w = w; mate_i = i; }
                     continue;
@@ -1791,22 +1752,21 @@ py_prereq_plan(PyObject *self, PyObject *args)
             if (best_d > shared) shared = best_d;
         }
         for (Py_ssize_t k = a; k < b; k++) {
-            Py_ssize_t v = popped[k];
+            Py_ssize_t v = c.popped[k];
             if (depth[v] != shared) via[v] = mate[v];  /* the chain starts with a mate */
             depth[v] = v == tslot ? 0 : shared;
         }
     }
     /* order: (-depth, -degree, id), a cycle's members at the place of its first */
     for (Py_ssize_t k = 0; k < m; k++) {
-        Py_ssize_t v = popped[k];
-        Py_ssize_t degree = (sstart[v + 1] - sstart[v]) + (pstart[v + 1] - pstart[v]) + 2 * loops[v];
+        Py_ssize_t v = c.popped[k];
         keys[k].own.a = -(long long)depth[v];
-        keys[k].own.b = -(long long)degree;
+        keys[k].own.b = -(long long)DEGREE(&g, v);
         keys[k].own.pos = rank[v];
         keys[k].own.slot = v;
     }
-    for (Py_ssize_t c = 0; c < nc; c++) {  /* keys[k] is popped[k]'s: by component */
-        Py_ssize_t a = comp_start[c], b = comp_start[c + 1], first = a;
+    for (Py_ssize_t ci = 0; ci < c.nc; ci++) {  /* keys[k] is popped[k]'s: by component */
+        Py_ssize_t a = c.comp_start[ci], b = c.comp_start[ci + 1], first = a;
         for (Py_ssize_t k = a + 1; k < b; k++)
             if (key_cmp(&keys[k].own, &keys[first].own) < 0) first = k;
         for (Py_ssize_t k = a; k < b; k++) keys[k].comp = keys[first].own;
@@ -1822,51 +1782,178 @@ py_prereq_plan(PyObject *self, PyObject *args)
         if (v == tslot) continue;
         PyObject *dv = PyLong_FromSsize_t(depth[v]), *vv = PyLong_FromSsize_t(via[v]);
         int rc = (dv && vv) ? 0 : -1;
-        if (rc == 0) rc = PyList_Append(order, ids.name[v]);
+        if (rc == 0) rc = PyList_Append(order, g.ids.name[v]);
         if (rc == 0) rc = PyList_Append(depths, dv);
         if (rc == 0) rc = PyList_Append(vias, vv);
         Py_XDECREF(dv);
         Py_XDECREF(vv);
         if (rc < 0) goto error;
     }
-    /* cycles: (members, relationships between them) */
-    for (Py_ssize_t c = 0; c < nc; c++) {
-        Py_ssize_t a = comp_start[c], b = comp_start[c + 1];
-        if (b - a < 2) continue;
-        PyObject *members = PyList_New(b - a), *inside = PyList_New(0), *pair = NULL;
-        int rc = members && inside ? 0 : -1;
-        for (Py_ssize_t k = a; rc == 0 && k < b; k++) {
-            Py_ssize_t v = popped[k];
-            Py_INCREF(ids.name[v]);
-            PyList_SET_ITEM(members, k - a, ids.name[v]);
-            for (Py_ssize_t x = sstart[v]; rc == 0 && x < sstart[v + 1]; x++) {
-                if (comp[ea[se[x]]] != c) continue;
-                PyObject *iv = PyLong_FromSsize_t(ei[se[x]]);
-                rc = iv ? PyList_Append(inside, iv) : -1;
-                Py_XDECREF(iv);
-            }
-        }
-        if (rc == 0 && (pair = PyTuple_Pack(2, members, inside)) == NULL) rc = -1;
-        if (rc == 0) rc = PyList_Append(cycles, pair);
-        Py_XDECREF(pair);
-        Py_XDECREF(members);
-        Py_XDECREF(inside);
-        if (rc < 0) goto error;
-    }
+    if (graph_cycles(&g, &c, cycles) < 0) goto error;
     result = Py_BuildValue("(OOOOOnO)", order, depths, vias, cycles, nodes, left_out,
                            target_known ? Py_True : Py_False);
 error:
     Py_XDECREF(order); Py_XDECREF(depths); Py_XDECREF(vias); Py_XDECREF(cycles);
-    Py_XDECREF(nodes); Py_XDECREF(names);
+    Py_XDECREF(nodes);
     Py_DECREF(fast); Py_DECREF(kfast);
-    ids_free(&ids); /* safe after a failed ids_init too */
-    PyMem_Free(eb); PyMem_Free(ea); PyMem_Free(ei); PyMem_Free(loop_at); PyMem_Free(ks);
-    PyMem_Free(sstart); PyMem_Free(se); PyMem_Free(pstart); PyMem_Free(pe); PyMem_Free(loops);
-    PyMem_Free(queue); PyMem_Free(rank); PyMem_Free(comp); PyMem_Free(comp_start);
-    PyMem_Free(popped); PyMem_Free(low); PyMem_Free(num); PyMem_Free(stack);
-    PyMem_Free(work_v); PyMem_Free(work_x); PyMem_Free(depth); PyMem_Free(via);
-    PyMem_Free(mate); PyMem_Free(done); PyMem_Free(before); PyMem_Free(in);
-    PyMem_Free(on_stack); PyMem_Free(keys);
+    graph_free(&g); /* safe after a failed graph_read too */
+    comps_free(&c);
+    PyMem_Free(ks); PyMem_Free(queue); PyMem_Free(rank); PyMem_Free(depth); PyMem_Free(via);
+    PyMem_Free(mate); PyMem_Free(done); PyMem_Free(before); PyMem_Free(in); PyMem_Free(keys);
+    return result;
+}
+
+/* order_plan(rels, memo, classify, unknown, concepts, known)
+ *     -> (order, levels, into, cycles, left_out)
+ *
+ * paths.learning_order from the relationships up, as prereq_plan does for prerequisites:
+ * the nodes are the concepts (ids) and the ends of learning edges; each one's level is
+ * the longest chain of learning edges before it (a cycle's members share the highest any
+ * of them gets from outside, a cycle counting as one link); the order is Kahn's on the
+ * components, of the ready ones the one whose first member by (level, -degree, id) comes
+ * first, its members in that order. Known concepts (ids not among the nodes are passed
+ * over) and all before them are left out of *order* (counted in *left_out*); *levels*
+ * and *into* (each one's relationships in, by index) are aligned with it; *cycles* as
+ * prereq_plan's. */
+static PyObject *
+py_order_plan(PyObject *self, PyObject *args)
+{
+    PyObject *rels, *memo, *classify, *unknown, *concepts, *known;
+    if (!PyArg_ParseTuple(args, "OO!OO!OO", &rels, &PyDict_Type, &memo, &classify,
+                          &PyDict_Type, &unknown, &concepts, &known))
+        return NULL;
+    PyObject *fast = PySequence_Fast(rels, "rels must be a sequence");
+    if (fast == NULL) return NULL;
+    PyObject *cfast = PySequence_Fast(concepts, "concepts must be a sequence");
+    if (cfast == NULL) { Py_DECREF(fast); return NULL; }
+    PyObject *kfast = PySequence_Fast(known, "known must be a sequence");
+    if (kfast == NULL) { Py_DECREF(fast); Py_DECREF(cfast); return NULL; }
+    Py_ssize_t nk = PySequence_Fast_GET_SIZE(kfast), ncon = PySequence_Fast_GET_SIZE(cfast);
+    Graph g;
+    Comps c;
+    memset(&c, 0, sizeof(c));
+    Heap h = {NULL, NULL, 0};
+    PyObject *result = NULL, *order = NULL, *levels = NULL, *into = NULL, *cycles = NULL;
+    Py_ssize_t *ks = NULL, *queue = NULL, *rank = NULL, *level = NULL;
+    Py_ssize_t *mem = NULL, *fill = NULL, *indeg = NULL;
+    char *done = NULL, *in = NULL;
+    Key *keys = NULL;
+    Py_ssize_t nks = 0, left_out = 0;
+    if (graph_read(&g, fast, memo, classify, unknown) < 0) goto error;
+    for (Py_ssize_t k = 0; k < ncon; k++) {
+        if (ids_slot(&g.ids, PySequence_Fast_GET_ITEM(cfast, k), 1) < 0) goto error;
+    }
+    if ((ks = PyMem_Malloc(sizeof(Py_ssize_t) * (nk + 1))) == NULL) { PyErr_NoMemory(); goto error; }
+    for (Py_ssize_t k = 0; k < nk; k++) {
+        Py_ssize_t s = ids_slot(&g.ids, PySequence_Fast_GET_ITEM(kfast, k), 0);
+        if (s == -2) goto error;
+        if (s >= 0) ks[nks++] = s;
+    }
+    if (graph_index(&g) < 0) goto error;
+    Py_ssize_t nv = g.nv;
+    queue = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    rank = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    level = PyMem_Calloc(nv + 1, sizeof(Py_ssize_t));
+    mem = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    fill = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    indeg = PyMem_Calloc(nv + 1, sizeof(Py_ssize_t));
+    done = PyMem_Calloc(nv + 1, 1);
+    in = PyMem_Calloc(nv + 1, 1);
+    keys = PyMem_Malloc(sizeof(Key) * (nv + 1));
+    h.rank = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    h.heap = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    if (!queue || !rank || !level || !mem || !fill || !indeg || !done || !in || !keys ||
+        !h.rank || !h.heap) {
+        PyErr_NoMemory();
+        goto error;
+    }
+    /* the nodes: every concept, and every end of a learning edge (not a slot that only a
+       self-loop made) */
+    Py_ssize_t m = 0;
+    for (Py_ssize_t k = 0; k < ncon; k++) {
+        Py_ssize_t v = ids_slot(&g.ids, PySequence_Fast_GET_ITEM(cfast, k), 0);
+        if (v < 0) { if (!PyErr_Occurred()) PyErr_SetString(PyExc_SystemError, "lost id"); goto error; }
+        in[v] = 1;
+    }
+    for (Py_ssize_t v = 0; v < nv; v++) {
+        if (g.sstart[v + 1] > g.sstart[v] || g.pstart[v + 1] > g.pstart[v]) in[v] = 1;
+        m += in[v];
+    }
+    reach_back(ks, nks, g.pstart, g.pe, g.eb, done, queue);
+    if (graph_ranks(&g, in, m, rank) < 0 || graph_components(&g, in, &c) < 0) goto error;
+    /* levels, components from the first in topological order (the last completed) */
+    for (Py_ssize_t ci = c.nc - 1; ci >= 0; ci--) {
+        Py_ssize_t a = c.comp_start[ci], b = c.comp_start[ci + 1], top = 0;
+        for (Py_ssize_t k = a; k < b; k++) if (level[c.popped[k]] > top) top = level[c.popped[k]];
+        for (Py_ssize_t k = a; k < b; k++) {
+            Py_ssize_t v = c.popped[k];
+            level[v] = top;
+            for (Py_ssize_t x = g.sstart[v]; x < g.sstart[v + 1]; x++) {
+                Py_ssize_t w = g.ea[g.se[x]];
+                if (c.comp[w] == ci) continue;
+                if (level[w] < top + 1) level[w] = top + 1;
+                indeg[c.comp[w]]++;  /* parallel links count (and release) once each */
+            }
+        }
+    }
+    /* every node's place by (level, -degree, id); each component's members in that order
+       (mem[fill..]), the component ranked by its first */
+    Py_ssize_t nkeys = 0;
+    for (Py_ssize_t v = 0; v < nv; v++) {
+        if (!in[v]) continue;
+        keys[nkeys].a = level[v];
+        keys[nkeys].b = -(long long)DEGREE(&g, v);
+        keys[nkeys].pos = rank[v];
+        keys[nkeys++].slot = v;
+    }
+    qsort(keys, nkeys, sizeof(Key), key_cmp);
+    for (Py_ssize_t ci = 0; ci < c.nc; ci++) { fill[ci] = c.comp_start[ci]; h.rank[ci] = -1; }
+    for (Py_ssize_t r = 0; r < nkeys; r++) {
+        Py_ssize_t v = keys[r].slot, ci = c.comp[v];
+        mem[fill[ci]++] = v;
+        if (h.rank[ci] < 0) h.rank[ci] = r;
+    }
+    order = PyList_New(0);
+    levels = PyList_New(0);
+    into = PyList_New(0);
+    cycles = PyList_New(0);
+    if (!order || !levels || !into || !cycles) goto error;
+    for (Py_ssize_t ci = 0; ci < c.nc; ci++) if (indeg[ci] == 0) heap_push(&h, ci);
+    while (h.n > 0) {
+        Py_ssize_t ci = heap_pop(&h);
+        for (Py_ssize_t k = c.comp_start[ci]; k < c.comp_start[ci + 1]; k++) {
+            Py_ssize_t v = mem[k];
+            for (Py_ssize_t x = g.sstart[v]; x < g.sstart[v + 1]; x++) {
+                Py_ssize_t cw = c.comp[g.ea[g.se[x]]];
+                if (cw != ci && --indeg[cw] == 0) heap_push(&h, cw);
+            }
+            if (done[v]) { left_out++; continue; }
+            PyObject *lv = PyLong_FromSsize_t(level[v]);
+            PyObject *ins = PyList_New(g.pstart[v + 1] - g.pstart[v]);
+            int rc = lv && ins ? 0 : -1;
+            for (Py_ssize_t x = g.pstart[v]; rc == 0 && x < g.pstart[v + 1]; x++) {
+                PyObject *iv = PyLong_FromSsize_t(g.ei[g.pe[x]]);
+                if (iv == NULL) rc = -1; else PyList_SET_ITEM(ins, x - g.pstart[v], iv);
+            }
+            if (rc == 0) rc = PyList_Append(order, g.ids.name[v]);
+            if (rc == 0) rc = PyList_Append(levels, lv);
+            if (rc == 0) rc = PyList_Append(into, ins);
+            Py_XDECREF(lv);
+            Py_XDECREF(ins);
+            if (rc < 0) goto error;
+        }
+    }
+    if (graph_cycles(&g, &c, cycles) < 0) goto error;
+    result = Py_BuildValue("(OOOOn)", order, levels, into, cycles, left_out);
+error:
+    Py_XDECREF(order); Py_XDECREF(levels); Py_XDECREF(into); Py_XDECREF(cycles);
+    Py_DECREF(fast); Py_DECREF(cfast); Py_DECREF(kfast);
+    graph_free(&g);
+    comps_free(&c);
+    PyMem_Free(h.rank); PyMem_Free(h.heap);
+    PyMem_Free(ks); PyMem_Free(queue); PyMem_Free(rank); PyMem_Free(level);
+    PyMem_Free(mem); PyMem_Free(fill); PyMem_Free(indeg); PyMem_Free(done); PyMem_Free(in);
+    PyMem_Free(keys);
     return result;
 }
 
@@ -1882,11 +1969,12 @@ static PyMethodDef methods[] = {
     {"concept_records", py_concept_records, METH_VARARGS,
      "concept_records(cls, fields_set, vertices, sub_ids, owner, starts, offsets, "
      "first_line) -> list"},
+    {"order_plan", py_order_plan, METH_VARARGS,
+     "order_plan(rels, memo, classify, unknown, concepts, known) -> (order, levels, into, "
+     "cycles, left_out)"},
     {"prereq_plan", py_prereq_plan, METH_VARARGS,
      "prereq_plan(rels, memo, classify, unknown, target, known) -> (order, depths, vias, "
      "cycles, nodes, left_out, target_known)"},
-    {"scc_order", py_scc_order, METH_VARARGS,
-     "scc_order(roots, nodes, succ, priority) -> (learning order, cycles)"},
     {"learning_edges", py_learning_edges, METH_VARARGS,
      "learning_edges(rels, memo, classify, unknown, succ, pred, loops) -> None"},
     {"tarjan", py_tarjan, METH_VARARGS,

@@ -60,13 +60,15 @@ def prereq_plan(
 ) -> tuple[
     list[str], list[int], list[int], list[tuple[list[str], list[int]]], set[str], int, bool
 ]: ...
-def scc_order(
-    roots: list[str],
-    nodes: set[str],
-    succ: dict[str, list[tuple[str, float, int]]],
-    priority: dict[str, tuple[int, int, str]],
+def order_plan(
+    rels: Any,
+    memo: dict[Any, tuple[bool, bool, float, str | None]],
+    classify: Any,
+    unknown: dict[str | None, list[int]],
+    concepts: Any,
+    known: Any,
     /,
-) -> tuple[list[str], list[list[str]]]: ...
+) -> tuple[list[str], list[int], list[list[int]], list[tuple[list[str], list[int]]], int]: ...
 def learning_edges(
     rels: Any,
     memo: dict[Any, tuple[bool, bool, float, str | None]],

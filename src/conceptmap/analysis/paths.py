@@ -527,10 +527,6 @@ def _kahn(
     Of the components ready to learn, the one whose first member (by *priority*, one
     ``(int, int, id)`` per concept) comes first is learned next, its members in priority
     order."""
-    native = _accel.speedups
-    if native is not None:  # components and order in one pass in C (`_speedups.c`)
-        learned, multi = native.scc_order(sorted(nodes), nodes, g.succ, priority)
-        return learned, multi
     sccs = _tarjan(nodes, g.succ)
     key = priority.__getitem__
     members = [comp if len(comp) == 1 else sorted(comp, key=key) for comp in sccs]
@@ -721,8 +717,18 @@ def learning_order(
     >>> learning_order(cmap, known=["A"]).left_out  # B and C come before A
     3
     """
-    g = _Learning(cmap, relations)
     known = tuple(dict.fromkeys(known))
+    native = _accel.speedups
+    if native is not None:
+        # All of the below in C (`_speedups.c`), from the relationships up, as for
+        # prerequisites: levels, components and the order on integer slots.
+        g = _Learning(cmap, relations, edges=False)
+        todo, levels, into, parts, left_out = native.order_plan(
+            g.rels, g._memo, g._classify, g.unknown, [c.id for c in cmap.concepts], known
+        )  # levels and into in the order's order
+        cycles = g.findings_of(parts)
+        return _order_result(cmap, g, todo, levels, into, cycles, known, left_out)
+    g = _Learning(cmap, relations)
     done = _reach(known, g.pred)  # known concepts and what comes before them
     nodes = set(cmap.concept_by_id) | set(g.succ) | set(g.pred)
     degree = {v: g.degree(v) for v in nodes}
@@ -750,6 +756,22 @@ def learning_order(
     todo = [v for v in order if v not in done]
     pred = g.pred
     into = [sorted(i for (_u, _c, i) in pred.get(v, ())) for v in todo]
+    levels = [level[v] for v in todo]
+    return _order_result(cmap, g, todo, levels, into, cycles, known, len(order) - len(todo))
+
+
+def _order_result(
+    cmap: ConceptMap,
+    g: _Learning,
+    todo: list[str],
+    levels: list[int],
+    into: list[list[int]],
+    cycles: tuple[CycleFinding, ...],
+    known: tuple[str, ...],
+    left_out: int,
+) -> OrderResult:
+    """:func:`learning_order`'s result: a step per concept of *todo*, at its level, via
+    the relationships *into* it (indices)."""
     flat = [i for ids in into for i in ids]
     ref = dict(zip(flat, g.refs(flat), strict=True))  # built in one go
     label_of = cmap.label_of
@@ -759,7 +781,7 @@ def learning_order(
             "position": range(1, len(todo) + 1),
             "id": todo,
             "label": [label_of(v) for v in todo],
-            "depth": [level[v] for v in todo],
+            "depth": levels,
             "via": [tuple(map(ref.__getitem__, ids)) for ids in into],
         },
     )
@@ -768,5 +790,5 @@ def learning_order(
         assumptions=g.assumptions(),
         cycles=cycles,
         known=known,
-        left_out=len(order) - len(todo),
+        left_out=left_out,
     )
