@@ -506,6 +506,12 @@ def test_order_leaves_out_what_the_learner_knows(tmp_path):
     f.write_text(text, encoding="utf-8")
     out = CliRunner().invoke(cli, ["order", str(f), "--known", "a"]).output
     assert "(2 concepts left out: A, and what comes before)" in out
+    # knowing the last concept leaves nothing: said so, not as a bare "left out" line
+    done = CliRunner().invoke(cli, ["order", str(f), "--known", "t"])
+    assert done.exit_code == 0
+    assert done.output == (
+        "nothing left to learn in this map: all 4 of its concepts come with what you know (T)\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -609,7 +609,17 @@ def order_cmd(
         click.echo("\n".join(lines))
     if r.left_out:
         knowing = ", ".join(_name(cmap, k) for k in r.known)
-        click.echo(f"({plural(r.left_out, 'concept')} left out: {knowing}, and what comes before)")
+        if r.steps:
+            click.echo(
+                f"({plural(r.left_out, 'concept')} left out: {knowing}, and what comes before)"
+            )
+        else:  # a bare "left out" line would read as if the answer were missing
+            every = (
+                "its one concept comes"
+                if r.left_out == 1
+                else f"all {r.left_out:,} of its concepts come"
+            )
+            click.echo(f"nothing left to learn in this map: {every} with what you know ({knowing})")
     _findings(r.assumptions, r.cycles, cmap)
 
 
