@@ -131,7 +131,7 @@ def test_seed_map_true_figures(seed_text):
 
 # -- markdown-it's line markers, computed a line at a time --------------------------------
 # \r, NUL and other blanks (\v, no-break space) take the slower, general branches.
-_MD_TEXT = st.text(alphabet=" \t\nab>-*1.`~#\r\x00\x0b\xa0", max_size=80)
+_MD_TEXT = st.text(alphabet=" \t\nab>-*1.`~#\r\x00\x0b\xa0中😀", max_size=80)
 
 
 def _markers(state):
@@ -150,9 +150,16 @@ def test_line_marks_equal_markdown_its_own(text):
 
     if not text:
         return
+    from conceptmap import _accel
+
     ours = _LineMarks(text, _md, {}, [])
     theirs = StateBlock(text, _md, {}, [])
     assert _markers(ours) == _markers(theirs)
+    saved, _accel.speedups = _accel.speedups, None  # the pure-Python markers too
+    try:
+        assert _markers(_LineMarks(text, _md, {}, [])) == _markers(theirs)
+    finally:
+        _accel.speedups = saved
     plain = MarkdownIt("commonmark").disable(["inline", "text_join"])  # as ours
     assert [t.as_dict() for t in _md.parse(text)] == [t.as_dict() for t in plain.parse(text)]
 
@@ -176,3 +183,18 @@ def test_fences_found_as_markdown_it_finds_them(lines, final_newline):
     text = "\n".join(lines) + ("\n" if final_newline else "")
     plain = MarkdownIt("commonmark").disable(["inline", "text_join"])  # as ours
     assert [t.as_dict() for t in _md.parse(text)] == [t.as_dict() for t in plain.parse(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "`", "\n", "\r", "\r\n", "\x0b", "\u2028", "- ", "`==>`", ":"]),
+        max_size=30,
+    ).map("".join)
+)
+def test_legend_lines_are_the_lines_with_backticks(text: str) -> None:
+    """The legend reader looks only at lines with a backtick, found without splitting the
+    whole document: the same lines `splitlines` gives, in the same order."""
+    from conceptmap.parse.legend import _lines_with_backticks
+
+    assert _lines_with_backticks(text) == [line for line in text.splitlines() if "`" in line]

@@ -14,7 +14,7 @@
 
 /* The functions and signatures this file offers; conceptmap._accel.API must match. Raise
    both whenever a function is added or changes its arguments or results. */
-#define SPEEDUPS_API 6
+#define SPEEDUPS_API 7
 
 /* Interned attribute names and constant strings, made once at import. */
 static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty,
@@ -278,6 +278,61 @@ py_line_starts(PyObject *self, PyObject *args)
         Py_DECREF(at);
     }
     return out;
+}
+
+/* line_marks(src) -> (begins, ends, shifts): the line markers of markdown.py's _LineMarks.
+ * For each line of src.split("\n"), a last one that is empty or only spaces and tabs left
+ * out: its first offset, its end (where its "\n" is), and how many spaces and tabs it
+ * starts with; each list closed, as markdown-it's StateBlock closes its own, by
+ * len(src), len(src) and 0. One pass, no string per line (230,000 lines on big maps). */
+static int
+append_ssize(PyObject *list, Py_ssize_t v)
+{
+    PyObject *o = PyLong_FromSsize_t(v);
+    if (o == NULL) return -1;
+    int rc = PyList_Append(list, o);
+    Py_DECREF(o);
+    return rc;
+}
+
+static PyObject *
+py_line_marks(PyObject *self, PyObject *args)
+{
+    PyObject *src;
+    if (!PyArg_ParseTuple(args, "U", &src)) return NULL;
+    int kind = PyUnicode_KIND(src);
+    const void *data = PyUnicode_DATA(src);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(src);
+    PyObject *begins = PyList_New(0), *ends = PyList_New(0), *shifts = PyList_New(0);
+    PyObject *result = NULL;
+    if (!begins || !ends || !shifts) goto done;
+    for (Py_ssize_t start = 0;;) {
+        Py_ssize_t end = start;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const char *hit = memchr((const char *)data + start, '\n', (size_t)(n - start));
+            end = hit ? hit - (const char *)data : n;
+        } else {
+            while (end < n && PyUnicode_READ(kind, data, end) != '\n') end++;
+        }
+        Py_ssize_t k = start;
+        while (k < end && (PyUnicode_READ(kind, data, k) == ' ' ||
+                           PyUnicode_READ(kind, data, k) == '\t'))
+            k++;
+        if (end == n && k == end) break;  /* the last line, blank: left out */
+        if (append_ssize(begins, start) < 0 || append_ssize(ends, end) < 0 ||
+            append_ssize(shifts, k - start) < 0)
+            goto done;
+        if (end == n) break;
+        start = end + 1;
+    }
+    if (append_ssize(begins, n) < 0 || append_ssize(ends, n) < 0 || append_ssize(shifts, 0) < 0)
+        goto done;
+    result = PyTuple_Pack(3, begins, ends, shifts);
+done:
+    Py_XDECREF(begins);
+    Py_XDECREF(ends);
+    Py_XDECREF(shifts);
+    return result;
 }
 
 /* fast_match(src, pos) -> None | (end, s1, e1, t1s, t1e, ks, ke, ps, pe, s2, e2, t2s, t2e) */
@@ -1984,6 +2039,8 @@ static PyMethodDef methods[] = {
     {"trusted_columns", py_trusted_columns, METH_VARARGS,
      "trusted_columns(cls, fields_set, names, columns) -> list of unvalidated models"},
     {"line_starts", py_line_starts, METH_VARARGS, "line_starts(src) -> offsets of line starts"},
+    {"line_marks", py_line_marks, METH_VARARGS,
+     "line_marks(src) -> (begins, ends, shifts) of markdown-it's block state"},
     {"trusted_picks", py_trusted_picks, METH_VARARGS,
      "trusted_picks(cls, fields_set, names, sources, indices) -> list of unvalidated models"},
     {NULL, NULL, 0, NULL},

@@ -20,6 +20,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
 
+from conceptmap import _accel
+
 __all__ = ["MermaidBlock", "find_mermaid_blocks", "scan_markdown"]
 
 
@@ -42,43 +44,57 @@ class _LineMarks(StateBlock):
 
     ``StateBlock.__init__`` walks the source character by character (per line, its
     leading blanks) in Python: about a second for a 7 MB map whose 230k diagram lines are
-    indented. Here the markers come from ``str.split``/``lstrip`` over whole lines, with
-    the same values (``tests/test_parse_markdown.py`` checks them against markdown-it's
+    indented. Here the markers come from one C pass (``line_marks`` in ``_speedups.c``;
+    0.01 s for that map) or, without it, ``str.split``/``lstrip`` over whole lines
+    (0.14 s), with the same values (``tests/test_parse_markdown.py`` checks them against markdown-it's
     own on generated text, so a change upstream shows up as a failing test).
     """
 
     def __init__(self, src: str, md: MarkdownIt, env: Any, tokens: list[Any]) -> None:
         super().__init__("", md, env, tokens)  # every other attribute as upstream sets it
         self.src = src
-        lines = src.split("\n")
-        # A last piece that is empty or only blanks (no newline after it) is no line.
-        if not lines[-1].strip(" \t"):
-            lines.pop()
-        lengths = list(map(len, lines))
-        begins = list(accumulate([n + 1 for n in lengths], initial=0))
-        begins.pop()
-        if not _other_blanks(src):
-            # Only spaces, tabs and newlines are blank: str.lstrip() strips what
-            # markdown-it does, and the whole computation stays in C.
-            shifts = list(map(sub, lengths, map(len, map(str.lstrip, lines))))
+        native = _accel.speedups
+        if native is not None:  # the same three lists in C, in one pass (`_speedups.c`)
+            begins, ends, shifts = native.line_marks(src)
         else:
-            shifts = [n - len(line.lstrip(" \t")) for n, line in zip(lengths, lines, strict=True)]
+            begins, ends, shifts = _line_marks(src)
+        nlines = len(begins) - 1
         counts = shifts[:]
         if "\t" in src:
-            for i, line in enumerate(lines):
-                if "\t" in line[: shifts[i]]:
+            for i in range(nlines):
+                lead = src[begins[i] : begins[i] + shifts[i]]
+                if "\t" in lead:
                     offset = 0
-                    for ch in line[: shifts[i]]:
+                    for ch in lead:
                         offset += 4 - offset % 4 if ch == "\t" else 1
                     counts[i] = offset
-        length = len(src)
-        self.bMarks = begins + [length]
-        self.eMarks = list(map(add, begins, lengths)) + [length]
-        self.tShift = shifts + [0]
-        self.sCount = counts + [0]
-        self.bsCount = [0] * (len(lines) + 1)
-        self.lineMax = len(lines)
+        self.bMarks = begins
+        self.eMarks = ends
+        self.tShift = shifts
+        self.sCount = counts
+        self.bsCount = [0] * (nlines + 1)
+        self.lineMax = nlines
         env["bMarks"] = self.bMarks  # scan_markdown finds blocks' offsets with them
+
+
+def _line_marks(src: str) -> tuple[list[int], list[int], list[int]]:
+    """Each line's first offset, its end and its leading spaces and tabs, each list closed
+    by ``len(src)``, ``len(src)`` and 0 as markdown-it closes its own."""
+    lines = src.split("\n")
+    # A last piece that is empty or only blanks (no newline after it) is no line.
+    if not lines[-1].strip(" \t"):
+        lines.pop()
+    lengths = list(map(len, lines))
+    begins = list(accumulate([n + 1 for n in lengths], initial=0))
+    begins.pop()
+    if not _other_blanks(src):
+        # Only spaces, tabs and newlines are blank: str.lstrip() strips what markdown-it
+        # does, and the whole computation stays in C.
+        shifts = list(map(sub, lengths, map(len, map(str.lstrip, lines))))
+    else:
+        shifts = [n - len(line.lstrip(" \t")) for n, line in zip(lengths, lines, strict=True)]
+    length = len(src)
+    return begins + [length], list(map(add, begins, lengths)) + [length], shifts + [0]
 
 
 def _block_parse(self: Any, src: str, md: MarkdownIt, env: Any, out: list[Any]) -> Any:
