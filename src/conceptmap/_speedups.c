@@ -2,9 +2,15 @@
  *
  * Each function here has a pure-Python twin that stays the reference (and the fallback
  * where this module was not built): `fast_run` is `_FlowParser._fast_run` of
- * conceptmap/parse/flowchart.py with `_FAST_RE` written out by hand, and `trusted_many` is
- * `conceptmap.model.trusted_many`. tests/test_speedups.py checks that both give the same
- * answers (the scanner against the regex, span by span, on generated text).
+ * conceptmap/parse/flowchart.py with `_FAST_RE` written out by hand; the records are
+ * `conceptmap.model.trusted_many`, `trusted_columns` and `trusted_picks` and the parser's
+ * own; `line_starts` and `line_marks` are the parser's and markdown.py's line offsets;
+ * `learning_edges` and `tarjan` are paths._Learning's graph and paths._tarjan; and
+ * `prereq_plan` and `order_plan` are paths.prerequisites and paths.learning_order from
+ * the relationships up, on integer slots. tests/test_speedups.py (and the parser and
+ * path tests) check that each gives its twin's answers (the scanner against the regex,
+ * span by span, on generated text; whole parses, learning graphs and answers on random
+ * maps).
  *
  * Built by setup.py as an optional extension: a machine without a C compiler installs the
  * package without it, and everything works, only slower.
