@@ -290,11 +290,6 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
         native.fast_match("A", 5)
     with pytest.raises(TypeError):
         native.fast_run("A-->B", 0, {}, {}, [], "members", object, {}, print, frozenset())  # type: ignore[arg-type]
-    succ = {"A": [("B", 1.0, 0)], "B": [("A", 1.0, 1)]}
-    with pytest.raises(TypeError):
-        native.tarjan(["A"], {"A"}, {"A": [["B"]]})  # type: ignore[dict-item]
-    with pytest.raises(TypeError):
-        native.tarjan(["A"], ["A"], succ)  # type: ignore[arg-type]
     memo: dict[Any, Any] = {}
     vocab = lambda label, kind: memo.setdefault((label, kind), (True, True, 1.0, label))  # noqa: E731
     rels = [Relationship(id="e0", source="A", target="B", label="uses")]
@@ -330,6 +325,16 @@ def test_bad_arguments_raise_instead_of_crashing() -> None:
         native.order_plan(rels, memo, vocab, {}, [1], ())
     with pytest.raises(AttributeError):  # not relationships
         native.order_plan([1], memo, vocab, {}, [], ())
+    # A before B: the route from A to B along the order, none back (B is after A)
+    found, reverse, cycles, decided = native.path_plan(rels, memo, vocab, {}, "A", "B", False)
+    assert (found, reverse, cycles, decided) == ((1.0, [("A", "B", 0, True, 1.0)]), False, [], [])
+    # none from B to A: the one link, read the other way round, would make one
+    assert native.path_plan(rels, memo, vocab, {}, "B", "A", False) == (None, True, [], [0])
+    assert native.path_plan(rels, memo, vocab, {}, "B", "A", True)[0] == (
+        2.0, [("B", "A", 0, False, 2.0)]
+    )  # fmt: skip
+    with pytest.raises(TypeError):  # an id that is not a str
+        native.path_plan(rels, memo, vocab, {}, "A", 5, False)
 
 
 @needs_native
@@ -338,7 +343,7 @@ def test_order_and_prerequisites_with_subgraph_ends_match_python() -> None:
     a subgraph linked only to itself (no node), self-loops and invisible links: the C
     plans give the Python results."""
     from conceptmap import parse_map
-    from conceptmap.analysis.paths import learning_order, prerequisites
+    from conceptmap.analysis.paths import learning_order, learning_path, prerequisites
 
     cmap = parse_map(
         "flowchart TD\n  subgraph S1\n    A\n  end\n  subgraph S2\n    C\n  end\n"
@@ -354,6 +359,10 @@ def test_order_and_prerequisites_with_subgraph_ends_match_python() -> None:
             assert plan() == _without_speedups(plan), (target, known)
     knowing = functools.partial(learning_order, cmap, known=("D",))
     assert knowing() == _without_speedups(knowing)
+    for a, b in (("S1", "A"), ("A", "S1"), ("F", "D"), ("E", "E"), ("B", "A")):
+        for anyway in (False, True):
+            route = functools.partial(learning_path, cmap, a, b, any_direction=anyway)
+            assert route() == _without_speedups(route), (a, b, anyway)
 
 
 def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]
@@ -365,18 +374,14 @@ def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]
 
 
 @needs_native
-def test_learning_graph_and_components_built_in_c_are_the_python_ones() -> None:
-    """`_Learning` (edges, assumptions, self-loops) and `_tarjan` (components, each in the
-    same order) with and without the speedups, on random maps with cycles, self-loops,
-    invisible links and unknown or ambiguous phrases."""
+def test_prerequisites_orders_and_routes_built_in_c_are_the_python_ones() -> None:
+    """`prerequisites`, `learning_order` and `learning_path` (whose C builds its own graph
+    on integer slots, where the Python has `_Learning`'s dicts) with and without the
+    speedups, on random maps with cycles, self-loops, invisible links and unknown or
+    ambiguous phrases, knowing some concepts or none."""
     import random
 
-    from conceptmap.analysis.paths import (
-        _Learning,
-        _tarjan,
-        learning_order,
-        prerequisites,
-    )
+    from conceptmap.analysis.paths import learning_order, learning_path, prerequisites
     from conceptmap.model import ConceptMap
 
     labels = ("uses", "extended by", "relates to", None, "type", "types", "", "  ", "part of")
@@ -399,11 +404,6 @@ def test_learning_graph_and_components_built_in_c_are_the_python_ones() -> None:
             concepts=tuple(Concept(id=f"C{i}", label=f"C{i}") for i in range(n)),
             relationships=rels,
         )
-        compiled, pure = _Learning(cmap, None), _without_speedups(_Learning, cmap, None)
-        for attr in ("succ", "pred", "unknown", "ambiguous", "_loops", "_memo"):
-            assert getattr(compiled, attr) == getattr(pure, attr), attr
-        nodes = {c.id for c in cmap.concepts if rng.random() < 0.8}
-        assert _tarjan(nodes, compiled.succ) == _without_speedups(_tarjan, nodes, pure.succ)
         target = rng.choice(cmap.concepts).id
         assert prerequisites(cmap, target) == _without_speedups(prerequisites, cmap, target)
         knows = [c.id for c in cmap.concepts if rng.random() < 0.15]
@@ -412,3 +412,9 @@ def test_learning_graph_and_components_built_in_c_are_the_python_ones() -> None:
         assert learning_order(cmap) == _without_speedups(learning_order, cmap)
         knowing_order = functools.partial(learning_order, cmap, known=knows)
         assert knowing_order() == _without_speedups(knowing_order)
+        # routes: found or not, along the order or any way round, from a concept to itself
+        for _pair in range(3):
+            a, b = rng.choice(cmap.concepts).id, rng.choice(cmap.concepts).id
+            for anyway in (False, True):
+                route = functools.partial(learning_path, cmap, a, b, any_direction=anyway)
+                assert route() == _without_speedups(route), (a, b, anyway)

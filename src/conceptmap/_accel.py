@@ -15,7 +15,7 @@ from types import ModuleType
 #: The version of the functions and signatures the Python code calls in ``_speedups``
 #: (``SPEEDUPS_API`` in the C). A build of another version, say a stale one an editable
 #: install kept from an older checkout, is not used: the pure Python runs instead.
-API = 7
+API = 9
 
 speedups: ModuleType | None = None
 if os.environ.get("CONCEPTMAP_SPEEDUPS", "1") != "0":

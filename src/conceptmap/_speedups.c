@@ -5,9 +5,9 @@
  * conceptmap/parse/flowchart.py with `_FAST_RE` written out by hand; the records are
  * `conceptmap.model.trusted_many`, `trusted_columns` and `trusted_picks` and the parser's
  * own; `line_starts` and `line_marks` are the parser's and markdown.py's line offsets;
- * `learning_edges` and `tarjan` are paths._Learning's graph and paths._tarjan; and
- * `prereq_plan` and `order_plan` are paths.prerequisites and paths.learning_order from
- * the relationships up, on integer slots. tests/test_speedups.py (and the parser and
+ * and `prereq_plan`, `order_plan` and `path_plan` are paths.prerequisites,
+ * paths.learning_order and paths.learning_path from the relationships up, on integer
+ * slots (where the Python builds paths._Learning's graph of dicts). tests/test_speedups.py (and the parser and
  * path tests) check that each gives its twin's answers (the scanner against the regex,
  * span by span, on generated text; whole parses, learning graphs and answers on random
  * maps).
@@ -17,10 +17,11 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 
 /* The functions and signatures this file offers; conceptmap._accel.API must match. Raise
    both whenever a function is added or changes its arguments or results. */
-#define SPEEDUPS_API 7
+#define SPEEDUPS_API 9
 
 /* Interned attribute names and constant strings, made once at import. */
 static PyObject *s_text, *s_label_type, *s_shape, *s_square, *s_empty,
@@ -1094,50 +1095,6 @@ done:
     return what;
 }
 
-/* learning_edges(rels, memo, classify, unknown, succ, pred, loops) -> None
- *
- * The loop of _Learning.__init__: every relationship that learning_edge reads as an edge
- * becomes (after, cost, i) in succ[before] and (before, cost, i) in pred[after]; visible
- * self-loops are counted in loops. */
-static PyObject *
-py_learning_edges(PyObject *self, PyObject *args)
-{
-    PyObject *rels, *memo, *classify, *unknown, *succ, *pred, *loops;
-    if (!PyArg_ParseTuple(args, "OO!OO!O!O!O!", &rels, &PyDict_Type, &memo, &classify,
-                          &PyDict_Type, &unknown, &PyDict_Type, &succ, &PyDict_Type, &pred,
-                          &PyDict_Type, &loops))
-        return NULL;
-    PyObject *fast = PySequence_Fast(rels, "rels must be a sequence");
-    if (fast == NULL) return NULL;
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *before, *after, *cost, *idx = NULL, *fwd = NULL, *bwd = NULL;
-        int what = learning_edge(PySequence_Fast_GET_ITEM(fast, i), i, memo, classify, unknown,
-                                 &before, &after, &cost);
-        int rc = what < 0 ? -1 : 0;
-        if (what == EDGE_LOOP) {
-            PyObject *c = PyDict_GetItemWithError(loops, before);
-            long have = c ? PyLong_AsLong(c) : 0;
-            PyObject *nc = PyErr_Occurred() ? NULL : PyLong_FromLong(have + 1);
-            rc = nc ? PyDict_SetItem(loops, before, nc) : -1;
-            Py_XDECREF(nc);
-        } else if (what == EDGE_LEARN) {
-            rc = (idx = PyLong_FromSsize_t(i)) != NULL &&
-                         (fwd = PyTuple_Pack(3, after, cost, idx)) != NULL &&
-                         adj_append(succ, before, fwd) == 0 &&
-                         (bwd = PyTuple_Pack(3, before, cost, idx)) != NULL &&
-                         adj_append(pred, after, bwd) == 0
-                     ? 0
-                     : -1;
-        }
-        Py_XDECREF(before); Py_XDECREF(after); Py_XDECREF(cost);
-        Py_XDECREF(idx); Py_XDECREF(fwd); Py_XDECREF(bwd);
-        if (rc < 0) { Py_DECREF(fast); return NULL; }
-    }
-    Py_DECREF(fast);
-    Py_RETURN_NONE;
-}
-
 /* A binary min-heap of component indices by their (distinct) ranks. */
 typedef struct {
     Py_ssize_t *rank; /* of each component */
@@ -1174,183 +1131,6 @@ heap_pop(Heap *h)
         Py_ssize_t t = h->heap[i]; h->heap[i] = h->heap[best]; h->heap[best] = t;
         i = best;
     }
-}
-
-/* Strongly connected components (iterative Tarjan) of the subgraph of succ induced by the
- * set *nodes*, starting from each of *roots* (sorted ids) in turn: paths._tarjan's search.
- * Slots number the ids in the order they are reached; components are numbered in the
- * order they are completed, their members listed as popped off the stack. */
-typedef struct {
-    PyObject *v;      /* borrowed: a key of nodes */
-    PyObject *edges;  /* borrowed: succ[v] or NULL */
-    Py_ssize_t next;  /* next edge to look at */
-    Py_ssize_t vi;    /* v's slot */
-} Frame;
-
-typedef struct {
-    Py_ssize_t n;           /* slots used */
-    PyObject **name;        /* borrowed: the id in each slot */
-    Py_ssize_t *comp;       /* each slot's component */
-    Py_ssize_t ncomp;
-    Py_ssize_t *comp_start; /* component c is popped[comp_start[c] .. comp_start[c + 1]) */
-    Py_ssize_t *popped;     /* slots in the order they were popped */
-} Scc;
-
-static void
-scc_free(Scc *s)
-{
-    PyMem_Free(s->name); PyMem_Free(s->comp);
-    PyMem_Free(s->comp_start); PyMem_Free(s->popped);
-}
-
-/* 0, or -1 with an exception set (then scc_free still frees what was allocated) */
-static int
-scc_find(PyObject *roots, PyObject *nodes, PyObject *succ, Scc *s)
-{
-    memset(s, 0, sizeof(*s));
-    if (!PyAnySet_Check(nodes)) {
-        PyErr_SetString(PyExc_TypeError, "nodes must be a set");
-        return -1;
-    }
-    PyObject *rfast = PySequence_Fast(roots, "roots must be a sequence");
-    if (rfast == NULL) return -1;
-    Py_ssize_t cap = PySet_GET_SIZE(nodes) + 1;
-    PyObject *slot_of = PyDict_New(); /* id -> slot */
-    Py_ssize_t *low = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
-    char *on_stack = PyMem_Calloc(cap, 1);
-    Py_ssize_t *stack = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
-    Frame *work = PyMem_Malloc(sizeof(Frame) * cap);
-    s->name = PyMem_Malloc(sizeof(PyObject *) * cap);
-    s->comp = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
-    s->comp_start = PyMem_Malloc(sizeof(Py_ssize_t) * (cap + 1));
-    s->popped = PyMem_Malloc(sizeof(Py_ssize_t) * cap);
-    Py_ssize_t sp = 0, wp = 0, counter = 0, npopped = 0;
-    if (!slot_of || !low || !on_stack || !stack || !work || !s->name ||
-        !s->comp || !s->comp_start || !s->popped) {
-        PyErr_NoMemory();
-        goto error;
-    }
-    Py_ssize_t nr = PySequence_Fast_GET_SIZE(rfast);
-    for (Py_ssize_t r = 0; r < nr; r++) {
-        PyObject *root = PySequence_Fast_GET_ITEM(rfast, r);
-        PyObject *seen = PyDict_GetItemWithError(slot_of, root);
-        if (seen != NULL) continue;
-        if (PyErr_Occurred()) goto error;
-        if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "roots not in nodes"); goto error; }
-#define VISIT(node)                                                                         \
-    do {                                                                                    \
-        PyObject *slot_ = PyLong_FromSsize_t(counter);                                      \
-        if (slot_ == NULL) goto error;                                                      \
-        int rc_ = PyDict_SetItem(slot_of, (node), slot_);                                   \
-        Py_DECREF(slot_);                                                                   \
-        if (rc_ < 0) goto error;                                                            \
-        low[counter] = counter;                                                             \
-        on_stack[counter] = 1;                                                              \
-        s->name[counter] = (node);                                                          \
-        stack[sp++] = counter;                                                              \
-        work[wp].v = (node);                                                                \
-        work[wp].edges = PyDict_GetItemWithError(succ, (node));                             \
-        if (work[wp].edges == NULL && PyErr_Occurred()) goto error;                         \
-        if (work[wp].edges != NULL && !PyList_Check(work[wp].edges)) {                      \
-            PyErr_SetString(PyExc_TypeError, "succ values must be lists");                  \
-            goto error;                                                                     \
-        }                                                                                   \
-        work[wp].next = 0;                                                                  \
-        work[wp++].vi = counter++;                                                          \
-    } while (0)
-        VISIT(root);
-        while (wp > 0) {
-            Frame *f = &work[wp - 1];
-            int descended = 0;
-            Py_ssize_t ne = f->edges ? PyList_GET_SIZE(f->edges) : 0;
-            while (f->next < ne) {
-                PyObject *e = PyList_GET_ITEM(f->edges, f->next++);
-                if (!PyTuple_Check(e) || PyTuple_GET_SIZE(e) < 1) {
-                    PyErr_SetString(PyExc_TypeError, "succ entries must be tuples");
-                    goto error;
-                }
-                PyObject *w = PyTuple_GET_ITEM(e, 0);
-                int in = PySet_Contains(nodes, w);
-                if (in < 0) goto error;
-                if (!in) continue;
-                PyObject *ws = PyDict_GetItemWithError(slot_of, w);
-                if (ws == NULL) {
-                    if (PyErr_Occurred()) goto error;
-                    if (counter >= cap) { PyErr_SetString(PyExc_ValueError, "bad nodes"); goto error; }
-                    /* w is a key of nodes (borrowed from the set, alive while it is) */
-                    VISIT(w);
-                    descended = 1;
-                    break;
-                }
-                Py_ssize_t wi = PyLong_AsSsize_t(ws);
-                if (on_stack[wi] && wi < low[f->vi]) low[f->vi] = wi;
-            }
-            if (descended) continue;
-            /* every successor of v seen: v is done */
-            Py_ssize_t vi = f->vi;
-            wp--;
-            if (wp > 0 && low[vi] < low[work[wp - 1].vi]) low[work[wp - 1].vi] = low[vi];
-            if (low[vi] == vi) {
-                s->comp_start[s->ncomp] = npopped;
-                Py_ssize_t wi;
-                do {
-                    wi = stack[--sp];
-                    on_stack[wi] = 0;
-                    s->comp[wi] = s->ncomp;
-                    s->popped[npopped++] = wi;
-                } while (wi != vi);
-                s->ncomp++;
-            }
-        }
-#undef VISIT
-    }
-    s->n = counter;
-    s->comp_start[s->ncomp] = npopped;
-    Py_DECREF(rfast);
-    Py_DECREF(slot_of);
-    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(work);
-    return 0;
-error:
-    Py_DECREF(rfast);
-    Py_XDECREF(slot_of);
-    PyMem_Free(low); PyMem_Free(on_stack); PyMem_Free(stack); PyMem_Free(work);
-    return -1;
-}
-
-/* The ids of component c as a new list (members in the order given by slots[]) */
-static PyObject *
-scc_members(Scc *s, Py_ssize_t c, Py_ssize_t *slots)
-{
-    Py_ssize_t a = s->comp_start[c], b = s->comp_start[c + 1];
-    PyObject *comp = PyList_New(b - a);
-    if (comp == NULL) return NULL;
-    for (Py_ssize_t k = a; k < b; k++) {
-        PyObject *v = s->name[slots[k]];
-        Py_INCREF(v);
-        PyList_SET_ITEM(comp, k - a, v);
-    }
-    return comp;
-}
-
-/* tarjan(roots, nodes, succ) -> list of components (lists of ids)
- *
- * paths._tarjan: the same components in the same order, each listed as the Python
- * version lists it. */
-static PyObject *
-py_tarjan(PyObject *self, PyObject *args)
-{
-    PyObject *roots, *nodes, *succ;
-    if (!PyArg_ParseTuple(args, "OOO!", &roots, &nodes, &PyDict_Type, &succ)) return NULL;
-    Scc s;
-    if (scc_find(roots, nodes, succ, &s) < 0) { scc_free(&s); return NULL; }
-    PyObject *out = PyList_New(s.ncomp);
-    for (Py_ssize_t c = 0; out != NULL && c < s.ncomp; c++) {
-        PyObject *comp = scc_members(&s, c, s.popped);
-        if (comp == NULL) { Py_CLEAR(out); break; }
-        PyList_SET_ITEM(out, c, comp);
-    }
-    scc_free(&s);
-    return out;
 }
 
 /* A concept's sort key: two C integers, then its position by id (its slot last). */
@@ -1470,7 +1250,8 @@ ids_slot(Ids *t, PyObject *k, int add)
 }
 
 /* Mark *mark*[v] for the slots given and every slot before them (over the edges into
- * each: pstart/pe index edges by their after slot, eb[e] is an edge's before slot). */
+ * each: pstart/pe index edges by their after slot, eb[e] is an edge's before slot; given
+ * sstart/se/ea instead, every slot after them). */
 static void
 reach_back(const Py_ssize_t *from, Py_ssize_t nfrom, const Py_ssize_t *pstart,
            const Py_ssize_t *pe, const Py_ssize_t *eb, char *mark, Py_ssize_t *queue)
@@ -1493,6 +1274,7 @@ typedef struct {
     Ids ids;
     Py_ssize_t ne, nloop;
     Py_ssize_t *eb, *ea, *ei;  /* edge e: before slot, after slot, relationship index */
+    double *ecost;             /* and its cost (KIND_COST of the relationship's kind) */
     Py_ssize_t *loop_at;       /* the slot of each visible self-loop */
     Py_ssize_t nv;             /* slots, once indexed */
     Py_ssize_t *sstart, *se;   /* edges out of slot v: se[sstart[v] .. sstart[v + 1]) */
@@ -1504,7 +1286,8 @@ static void
 graph_free(Graph *g)
 {
     ids_free(&g->ids);
-    PyMem_Free(g->eb); PyMem_Free(g->ea); PyMem_Free(g->ei); PyMem_Free(g->loop_at);
+    PyMem_Free(g->eb); PyMem_Free(g->ea); PyMem_Free(g->ei); PyMem_Free(g->ecost);
+    PyMem_Free(g->loop_at);
     PyMem_Free(g->sstart); PyMem_Free(g->se); PyMem_Free(g->pstart); PyMem_Free(g->pe);
     PyMem_Free(g->loops);
 }
@@ -1521,8 +1304,9 @@ graph_read(Graph *g, PyObject *fast, PyObject *memo, PyObject *classify, PyObjec
     g->eb = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
     g->ea = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
     g->ei = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
+    g->ecost = PyMem_Malloc(sizeof(double) * (n + 1));
     g->loop_at = PyMem_Malloc(sizeof(Py_ssize_t) * (n + 1));
-    if (!g->eb || !g->ea || !g->ei || !g->loop_at) { PyErr_NoMemory(); return -1; }
+    if (!g->eb || !g->ea || !g->ei || !g->ecost || !g->loop_at) { PyErr_NoMemory(); return -1; }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *before, *after, *cost;
         int what = learning_edge(PySequence_Fast_GET_ITEM(fast, i), i, memo, classify, unknown,
@@ -1534,7 +1318,9 @@ graph_read(Graph *g, PyObject *fast, PyObject *memo, PyObject *classify, PyObjec
                    (as = ids_slot(&g->ids, after, 1)) >= 0) {
             g->eb[g->ne] = bs;
             g->ea[g->ne] = as;
+            g->ecost[g->ne] = PyFloat_AsDouble(cost);
             g->ei[g->ne++] = i;
+            if (PyErr_Occurred()) bs = -2;
         }
         /* the ids stay alive: the relationships hold them */
         Py_XDECREF(before); Py_XDECREF(after); Py_XDECREF(cost);
@@ -2018,6 +1804,272 @@ error:
     return result;
 }
 
+/* A binary min-heap of (distance, slot), ties by the slot's id as Python compares str:
+ * the order in which heapq pops paths._dijkstra's (distance, id) tuples. Stale entries
+ * stay until popped, as there, so the sizes that choose a side are the same. */
+typedef struct {
+    double *d;
+    Py_ssize_t *v;
+    Py_ssize_t n, cap;
+    PyObject **name;
+} DHeap;
+
+static int
+dheap_less(const DHeap *h, Py_ssize_t a, Py_ssize_t b)
+{
+    if (h->d[a] != h->d[b]) return h->d[a] < h->d[b];
+    return h->v[a] != h->v[b] && PyUnicode_Compare(h->name[h->v[a]], h->name[h->v[b]]) < 0;
+}
+
+static void
+dheap_swap(DHeap *h, Py_ssize_t a, Py_ssize_t b)
+{
+    double d = h->d[a]; h->d[a] = h->d[b]; h->d[b] = d;
+    Py_ssize_t v = h->v[a]; h->v[a] = h->v[b]; h->v[b] = v;
+}
+
+static int
+dheap_push(DHeap *h, double d, Py_ssize_t v)
+{
+    if (h->n == h->cap) {
+        Py_ssize_t cap = h->cap ? 2 * h->cap : 64;
+        double *dd = PyMem_Realloc(h->d, sizeof(double) * cap);
+        if (dd == NULL) { PyErr_NoMemory(); return -1; }
+        h->d = dd;
+        Py_ssize_t *vv = PyMem_Realloc(h->v, sizeof(Py_ssize_t) * cap);
+        if (vv == NULL) { PyErr_NoMemory(); return -1; }
+        h->v = vv;
+        h->cap = cap;
+    }
+    Py_ssize_t i = h->n++;
+    h->d[i] = d;
+    h->v[i] = v;
+    while (i > 0 && dheap_less(h, i, (i - 1) / 2)) { dheap_swap(h, i, (i - 1) / 2); i = (i - 1) / 2; }
+    return 0;
+}
+
+static void
+dheap_pop(DHeap *h, double *d, Py_ssize_t *v)
+{
+    *d = h->d[0];
+    *v = h->v[0];
+    h->n--;
+    h->d[0] = h->d[h->n];
+    h->v[0] = h->v[h->n];
+    for (Py_ssize_t i = 0;;) {
+        Py_ssize_t l = 2 * i + 1, r = l + 1, best = i;
+        if (l < h->n && dheap_less(h, l, best)) best = l;
+        if (r < h->n && dheap_less(h, r, best)) best = r;
+        if (best == i) return;
+        dheap_swap(h, i, best);
+        i = best;
+    }
+}
+
+/* One side of the bidirectional search: its distances, how each slot was reached
+ * (previous slot, relationship index, along the order?, step cost), heap, done. */
+typedef struct {
+    double *dist;
+    char *has, *done;
+    Py_ssize_t *pv, *pi;
+    char *pfwd;
+    double *pc;
+    DHeap heap;
+} Side;
+
+static void
+side_free(Side *s)
+{
+    PyMem_Free(s->dist); PyMem_Free(s->has); PyMem_Free(s->done); PyMem_Free(s->pv);
+    PyMem_Free(s->pi); PyMem_Free(s->pfwd); PyMem_Free(s->pc);
+    PyMem_Free(s->heap.d); PyMem_Free(s->heap.v);
+}
+
+static int
+side_init(Side *s, Py_ssize_t nv, PyObject **name, Py_ssize_t from)
+{
+    memset(s, 0, sizeof(*s));
+    s->dist = PyMem_Malloc(sizeof(double) * (nv + 1));
+    s->has = PyMem_Calloc(nv + 1, 1);
+    s->done = PyMem_Calloc(nv + 1, 1);
+    s->pv = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    s->pi = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    s->pfwd = PyMem_Malloc(nv + 1);
+    s->pc = PyMem_Malloc(sizeof(double) * (nv + 1));
+    if (!s->dist || !s->has || !s->done || !s->pv || !s->pi || !s->pfwd || !s->pc) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    s->heap.name = name;
+    s->dist[from] = 0.0;
+    s->has[from] = 1;
+    return dheap_push(&s->heap, 0.0, from);
+}
+
+/* Append (from, to, relationship index, along the order?, cost) to *route*, the step
+ * that side *s* recorded at slot *at*: 0, or -1 with an exception set. */
+static int
+append_step(PyObject *route, Graph *g, Side *s, Py_ssize_t from, Py_ssize_t to, Py_ssize_t at)
+{
+    PyObject *step = Py_BuildValue("(OOnOd)", g->ids.name[from], g->ids.name[to], s->pi[at],
+                                   s->pfwd[at] ? Py_True : Py_False, s->pc[at]);
+    int rc = step ? PyList_Append(route, step) : -1;
+    Py_XDECREF(step);
+    return rc;
+}
+
+/* path_plan(rels, memo, classify, unknown, start, goal, any_direction)
+ *     -> (found, reverse, cycles, decided)
+ *
+ * paths.learning_path from the relationships up, on prereq_plan's slot graph: found is
+ * None or (cost, [(from, to, relationship index, along the order?, cost)]), the route of
+ * paths._dijkstra (the same bidirectional search, step for step: sides chosen by heap
+ * size, ties by id, then by relationship index, 1e-12 tolerances); reverse as there
+ * (computed when nothing is found or with any_direction); with a route, *cycles* (as
+ * prereq_plan's) of the region between start and goal, else *decided*: the indices of
+ * the relationships whose reading decided that there is none (see learning_path). */
+static PyObject *
+py_path_plan(PyObject *self, PyObject *args)
+{
+    PyObject *rels, *memo, *classify, *unknown, *start, *goal;
+    int any_direction;
+    if (!PyArg_ParseTuple(args, "OO!OO!UUp", &rels, &PyDict_Type, &memo, &classify,
+                          &PyDict_Type, &unknown, &start, &goal, &any_direction))
+        return NULL;
+    PyObject *fast = PySequence_Fast(rels, "rels must be a sequence");
+    if (fast == NULL) return NULL;
+    Graph g;
+    Comps c;
+    Side sides[2];
+    memset(&c, 0, sizeof(c));
+    memset(sides, 0, sizeof(sides));
+    PyObject *result = NULL, *found = NULL, *route = NULL, *cycles = NULL, *decided = NULL;
+    Py_ssize_t *queue = NULL;
+    char *m1 = NULL, *m2 = NULL, *m3 = NULL, *in = NULL;
+    if (graph_read(&g, fast, memo, classify, unknown) < 0) goto error;
+    Py_ssize_t ss = ids_slot(&g.ids, start, 1), gs = ss < 0 ? -2 : ids_slot(&g.ids, goal, 1);
+    if (ss < 0 || gs < 0 || graph_index(&g) < 0) goto error;
+    Py_ssize_t nv = g.nv;
+    queue = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    m1 = PyMem_Calloc(nv + 1, 1);
+    m2 = PyMem_Calloc(nv + 1, 1);
+    m3 = PyMem_Calloc(nv + 1, 1);
+    in = PyMem_Calloc(nv + 1, 1);
+    if (!queue || !m1 || !m2 || !m3 || !in) { PyErr_NoMemory(); goto error; }
+    route = PyList_New(0);
+    cycles = PyList_New(0);
+    decided = PyList_New(0);
+    if (!route || !cycles || !decided) goto error;
+    double best = Py_HUGE_VAL;
+    Py_ssize_t meet = -1;
+    if (ss == gs) {
+        best = 0.0;
+        meet = ss;
+    } else {
+        if (side_init(&sides[0], nv, g.ids.name, ss) < 0 ||
+            side_init(&sides[1], nv, g.ids.name, gs) < 0)
+            goto error;
+        int nadj = any_direction ? 2 : 1;
+        while (sides[0].heap.n && sides[1].heap.n) {
+            if (sides[0].heap.d[0] + sides[1].heap.d[0] >= best) break;
+            int side = sides[0].heap.n <= sides[1].heap.n ? 0 : 1;
+            Side *me = &sides[side], *other = &sides[1 - side];
+            double d;
+            Py_ssize_t v;
+            dheap_pop(&me->heap, &d, &v);
+            if (me->done[v]) continue;
+            me->done[v] = 1;
+            for (int a = 0; a < nadj; a++) {
+                /* forward side: along the order (edges out), then against it (edges in,
+                   cost x2); backward side: edges in, then edges out */
+                int out = (side == 0) == (a == 0);
+                int forward = a == 0;
+                double factor = a == 0 ? 1.0 : 2.0;
+                const Py_ssize_t *st = out ? g.sstart : g.pstart, *ix = out ? g.se : g.pe;
+                const Py_ssize_t *far = out ? g.ea : g.eb;
+                for (Py_ssize_t x = st[v]; x < st[v + 1]; x++) {
+                    Py_ssize_t e = ix[x], w = far[e], i = g.ei[e];
+                    double cost = g.ecost[e] * factor, nd = d + cost;
+                    if (!me->has[w] || nd < me->dist[w] - 1e-12 ||
+                        (fabs(nd - me->dist[w]) <= 1e-12 && i < me->pi[w])) {
+                        if (me->done[w]) continue;
+                        me->dist[w] = nd;
+                        me->has[w] = 1;
+                        me->pv[w] = v;
+                        me->pi[w] = i;
+                        me->pfwd[w] = (char)forward;
+                        me->pc[w] = cost;
+                        if (dheap_push(&me->heap, nd, w) < 0) goto error;
+                    }
+                    if (other->has[w] && me->dist[w] + other->dist[w] < best - 1e-12) {
+                        best = me->dist[w] + other->dist[w];
+                        meet = w;
+                    }
+                }
+            }
+        }
+    }
+    if (meet >= 0 && ss != gs) {  /* start .. meet, walked back; then meet .. goal */
+        for (Py_ssize_t v = meet; v != ss; v = sides[0].pv[v]) {  /* reached v from pv[v] */
+            if (append_step(route, &g, &sides[0], sides[0].pv[v], v, v) < 0) goto error;
+        }
+        if (PyList_Reverse(route) < 0) goto error;
+        for (Py_ssize_t u = meet; u != gs; u = sides[1].pv[u]) {  /* u leads to pv[u] */
+            if (append_step(route, &g, &sides[1], u, sides[1].pv[u], u) < 0) goto error;
+        }
+    }
+    /* is goal learned before start? */
+    int reverse = 0;
+    if (meet < 0 || any_direction) {
+        if (ss == gs) {
+            reverse = 1;
+        } else {
+            reach_back(&ss, 1, g.pstart, g.pe, g.eb, m1, queue);
+            reverse = m1[gs];
+        }
+    }
+    if (meet >= 0) {
+        /* cycles in the region between start and goal: after start, before goal */
+        reach_back(&ss, 1, g.sstart, g.se, g.ea, m2, queue);
+        reach_back(&gs, 1, g.pstart, g.pe, g.eb, m3, queue);
+        for (Py_ssize_t v = 0; v < nv; v++) in[v] = m2[v] && m3[v];
+        if (graph_components(&g, in, &c) < 0 || graph_cycles(&g, &c, cycles) < 0) goto error;
+        found = Py_BuildValue("(dO)", best, route);
+        if (found == NULL) goto error;
+    } else {
+        /* the links u -> v with v after a and u before b, for (a, b) = (start, goal),
+           and (goal, start) too where there is no route back either */
+        for (int pass = 0; pass < (reverse ? 1 : 2); pass++) {
+            Py_ssize_t a = pass ? gs : ss, b = pass ? ss : gs;
+            memset(m2, 0, nv + 1);
+            memset(m3, 0, nv + 1);
+            reach_back(&a, 1, g.sstart, g.se, g.ea, m2, queue);
+            reach_back(&b, 1, g.pstart, g.pe, g.eb, m3, queue);
+            for (Py_ssize_t v = 0; v < nv; v++) {
+                if (!m2[v]) continue;
+                for (Py_ssize_t x = g.pstart[v]; x < g.pstart[v + 1]; x++) {
+                    Py_ssize_t e = g.pe[x];
+                    if (!m3[g.eb[e]]) continue;
+                    if (append_ssize(decided, g.ei[e]) < 0) goto error;
+                }
+            }
+        }
+        found = Py_None;
+        Py_INCREF(found);
+    }
+    result = Py_BuildValue("(OOOO)", found, reverse ? Py_True : Py_False, cycles, decided);
+error:
+    Py_XDECREF(found); Py_XDECREF(route); Py_XDECREF(cycles); Py_XDECREF(decided);
+    Py_DECREF(fast);
+    graph_free(&g);
+    comps_free(&c);
+    side_free(&sides[0]);
+    side_free(&sides[1]);
+    PyMem_Free(queue); PyMem_Free(m1); PyMem_Free(m2); PyMem_Free(m3);
+    PyMem_Free(in);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"fast_match", py_fast_match, METH_VARARGS,
      "fast_match(src, pos) -> None or the spans of _FAST_RE.match(src, pos)"},
@@ -2030,16 +2082,15 @@ static PyMethodDef methods[] = {
     {"concept_records", py_concept_records, METH_VARARGS,
      "concept_records(cls, fields_set, vertices, sub_ids, owner, starts, offsets, "
      "first_line) -> list"},
+    {"path_plan", py_path_plan, METH_VARARGS,
+     "path_plan(rels, memo, classify, unknown, start, goal, any_direction) -> (found, "
+     "reverse, cycles, decided)"},
     {"order_plan", py_order_plan, METH_VARARGS,
      "order_plan(rels, memo, classify, unknown, concepts, known) -> (order, levels, into, "
      "cycles, left_out)"},
     {"prereq_plan", py_prereq_plan, METH_VARARGS,
      "prereq_plan(rels, memo, classify, unknown, target, known) -> (order, depths, vias, "
      "cycles, nodes, left_out, target_known)"},
-    {"learning_edges", py_learning_edges, METH_VARARGS,
-     "learning_edges(rels, memo, classify, unknown, succ, pred, loops) -> None"},
-    {"tarjan", py_tarjan, METH_VARARGS,
-     "tarjan(roots, nodes, succ) -> strongly connected components"},
     {"trusted_many", py_trusted_many, METH_VARARGS,
      "trusted_many(cls, fields_set, rows) -> list of unvalidated models"},
     {"trusted_columns", py_trusted_columns, METH_VARARGS,

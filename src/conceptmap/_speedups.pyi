@@ -61,6 +61,21 @@ def prereq_plan(
 ) -> tuple[
     list[str], list[int], list[int], list[tuple[list[str], list[int]]], set[str], int, bool
 ]: ...
+def path_plan(
+    rels: Any,
+    memo: dict[Any, tuple[bool, bool, float, str | None]],
+    classify: Any,
+    unknown: dict[str | None, list[int]],
+    start: str,
+    goal: str,
+    any_direction: bool,
+    /,
+) -> tuple[
+    tuple[float, list[tuple[str, str, int, bool, float]]] | None,
+    bool,
+    list[tuple[list[str], list[int]]],
+    list[int],
+]: ...
 def order_plan(
     rels: Any,
     memo: dict[Any, tuple[bool, bool, float, str | None]],
@@ -70,16 +85,3 @@ def order_plan(
     known: Any,
     /,
 ) -> tuple[list[str], list[int], list[list[int]], list[tuple[list[str], list[int]]], int]: ...
-def learning_edges(
-    rels: Any,
-    memo: dict[Any, tuple[bool, bool, float, str | None]],
-    classify: Any,
-    unknown: dict[str | None, list[int]],
-    succ: dict[str, list[tuple[str, float, int]]],
-    pred: dict[str, list[tuple[str, float, int]]],
-    loops: dict[str, int],
-    /,
-) -> None: ...
-def tarjan(
-    roots: list[str], nodes: set[str], succ: dict[str, list[tuple[str, float, int]]], /
-) -> list[list[str]]: ...

@@ -84,7 +84,8 @@ class _Learning:
     ) -> None:
         """With *edges* false, ``succ``, ``pred`` and the self-loops stay empty (for a
         caller that reads the relationships itself, filling ``unknown`` through
-        ``_classify`` and the memo as the loop here would: ``prereq_plan`` in C)."""
+        ``_classify`` and the memo as the loop here would: the ``*_plan`` functions of
+        the C speedups, which build this graph on integer slots instead)."""
         vocab = relations or default_relations()
         self.cmap = cmap
         self.rels: list[Relationship] = list(cmap.relationships)
@@ -102,10 +103,6 @@ class _Learning:
         memo = self._memo = {}
         loops = self._loops
         if not edges:
-            return
-        native = _accel.speedups
-        if native is not None:  # the same loop in C (`_speedups.c`)
-            native.learning_edges(self.rels, memo, self._classify, self.unknown, succ, pred, loops)
             return
         classify = self._classify
         for i, r in enumerate(self.rels):
@@ -286,10 +283,6 @@ def _cycle_message(names: list[str], total: int) -> str:
 
 def _tarjan(nodes: set[str], succ: _Adj) -> list[list[str]]:
     """Iterative Tarjan SCC over the subgraph induced by *nodes* (roots in sorted order)."""
-    native = _accel.speedups
-    if native is not None:  # the same search in C (`_speedups.c`)
-        found: list[list[str]] = native.tarjan(sorted(nodes), nodes, succ)
-        return found
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     on_stack: set[str] = set()
@@ -465,14 +458,57 @@ def learning_path(
     >>> [(s.from_id, s.to_id, s.relationship.label) for s in r.steps]
     [('A', 'B', 'uses'), ('B', 'C', 'enables')]
     """
+    native = _accel.speedups
+    if native is not None:
+        # All of the below in C (`_speedups.c`), from the relationships up, as for
+        # prerequisites: the same search, region and findings on integer slots.
+        g = _Learning(cmap, relations, edges=False)
+        found, reverse, parts, flipped = native.path_plan(
+            g.rels, g._memo, g._classify, g.unknown, start, goal, any_direction
+        )
+        if found is not None:
+            return _path_result(cmap, g, start, goal, any_direction, reverse, found,
+                                g.findings_of(parts))  # fmt: skip
+        return _path_result(cmap, g, start, goal, any_direction, reverse, None, (),
+                            set(flipped))  # fmt: skip
     g = _Learning(cmap, relations)
     found = _dijkstra(start, goal, g.succ, g.pred, any_direction) if start != goal else (0.0, [])
     reverse = False
     if found is None or any_direction:
         reverse = goal in _reach(start, g.pred, stop=goal) if start != goal else True
+    if found is not None:
+        # cycles in the region between start and goal (descendants of start, ancestors of goal)
+        region = _reach(start, g.succ) & _reach(goal, g.pred)
+        cycles = g.cycle_findings(_tarjan(region, g.succ))
+        return _path_result(cmap, g, start, goal, any_direction, reverse, found, cycles)
+
+    # No route: the assumed readings that decided it are those which, read the other way
+    # round, would make one (a link learned u -> v with v after start and u before goal:
+    # start ... v -> u ... goal once it is turned), or, where there is no route back
+    # either, one from goal to start (the "try swapping them" advice).
+    def flips(a: str, b: str) -> set[int]:
+        after, before = _reach(a, g.succ), _reach(b, g.pred)
+        return {i for v in after for (u, _c, i) in g.pred.get(v, ()) if u in before}
+
+    decided = flips(start, goal) if reverse else flips(start, goal) | flips(goal, start)
+    return _path_result(cmap, g, start, goal, any_direction, reverse, None, (), decided)
+
+
+def _path_result(
+    cmap: ConceptMap,
+    g: _Learning,
+    start: str,
+    goal: str,
+    any_direction: bool,
+    reverse: bool,
+    found: tuple[float, list[tuple[str, str, int, bool, float]]] | None,
+    cycles: tuple[CycleFinding, ...],
+    decided: set[int] | None = None,
+) -> PathResult:
+    """:func:`learning_path`'s result: the steps of the route *found* (cost, steps), with
+    the assumptions on it, or, with none, the assumptions that *decided* there is none."""
     steps: list[PathStep] = []
     used: set[int] = set()
-    cycles: tuple[CycleFinding, ...] = ()
     cost = None
     if found is not None:
         cost, route = found
@@ -490,21 +526,9 @@ def learning_path(
                     cost=c,
                 )
             )
-        # cycles in the region between start and goal (descendants of start, ancestors of goal)
-        region = _reach(start, g.succ) & _reach(goal, g.pred)
-        cycles = g.cycle_findings(_tarjan(region, g.succ))
         assumptions = g.assumptions(used)
     else:
-        # No route: the assumed readings that decided it are those which, read the other
-        # way round, would make one (a link learned u -> v with v after start and u before
-        # goal: start ... v -> u ... goal once it is turned), or, where there is no route
-        # back either, one from goal to start (the "try swapping them" advice).
-        def flips(a: str, b: str) -> set[int]:
-            after, before = _reach(a, g.succ), _reach(b, g.pred)
-            return {i for v in after for (u, _c, i) in g.pred.get(v, ()) if u in before}
-
-        decided = flips(start, goal) if reverse else flips(start, goal) | flips(goal, start)
-        assumptions = g.assumptions(decided)
+        assumptions = g.assumptions(decided or set())
     return PathResult(
         start=start,
         goal=goal,
