@@ -248,6 +248,29 @@ check_text(PyObject *src)
     return PyUnicode_READY(src);
 }
 
+/* list.append(v) as an int: 0, or -1 with an exception set */
+static int
+append_ssize(PyObject *list, Py_ssize_t v)
+{
+    PyObject *o = PyLong_FromSsize_t(v);
+    if (o == NULL) return -1;
+    int rc = PyList_Append(list, o);
+    Py_DECREF(o);
+    return rc;
+}
+
+/* the offset of the first "\n" at or after *from*, or n (memchr in one-byte text) */
+static Py_ssize_t
+find_newline(int kind, const void *data, Py_ssize_t n, Py_ssize_t from)
+{
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const char *hit = memchr((const char *)data + from, '\n', (size_t)(n - from));
+        return hit ? hit - (const char *)data : n;
+    }
+    while (from < n && PyUnicode_READ(kind, data, from) != '\n') from++;
+    return from;
+}
+
 /* line_starts(src) -> list: 0, then the offset one past each "\n" (the parser's line
  * starts: what list(accumulate(len(line) + 1 for line in src.split("\n"))) has, less its
  * last item; without making a string per line, 230,000 of them on a 100k-concept map) */
@@ -261,28 +284,8 @@ py_line_starts(PyObject *self, PyObject *args)
     Py_ssize_t n = PyUnicode_GET_LENGTH(src);
     PyObject *out = PyList_New(0);
     if (out == NULL) return NULL;
-    PyObject *zero = PyLong_FromLong(0);
-    if (zero == NULL || PyList_Append(out, zero) < 0) {
-        Py_XDECREF(zero);
-        Py_DECREF(out);
-        return NULL;
-    }
-    Py_DECREF(zero);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (kind == PyUnicode_1BYTE_KIND) { /* most maps: memchr to the next newline */
-            const char *hit = memchr((const char *)data + i, '\n', (size_t)(n - i));
-            if (hit == NULL) break;
-            i = hit - (const char *)data;
-        } else if (PyUnicode_READ(kind, data, i) != '\n') {
-            continue;
-        }
-        PyObject *at = PyLong_FromSsize_t(i + 1);
-        if (at == NULL || PyList_Append(out, at) < 0) {
-            Py_XDECREF(at);
-            Py_DECREF(out);
-            return NULL;
-        }
-        Py_DECREF(at);
+    for (Py_ssize_t start = 0; start <= n; start = find_newline(kind, data, n, start) + 1) {
+        if (append_ssize(out, start) < 0) { Py_DECREF(out); return NULL; }
     }
     return out;
 }
@@ -292,16 +295,6 @@ py_line_starts(PyObject *self, PyObject *args)
  * out: its first offset, its end (where its "\n" is), and how many spaces and tabs it
  * starts with; each list closed, as markdown-it's StateBlock closes its own, by
  * len(src), len(src) and 0. One pass, no string per line (230,000 lines on big maps). */
-static int
-append_ssize(PyObject *list, Py_ssize_t v)
-{
-    PyObject *o = PyLong_FromSsize_t(v);
-    if (o == NULL) return -1;
-    int rc = PyList_Append(list, o);
-    Py_DECREF(o);
-    return rc;
-}
-
 static PyObject *
 py_line_marks(PyObject *self, PyObject *args)
 {
@@ -314,14 +307,7 @@ py_line_marks(PyObject *self, PyObject *args)
     PyObject *result = NULL;
     if (!begins || !ends || !shifts) goto done;
     for (Py_ssize_t start = 0;;) {
-        Py_ssize_t end = start;
-        if (kind == PyUnicode_1BYTE_KIND) {
-            const char *hit = memchr((const char *)data + start, '\n', (size_t)(n - start));
-            end = hit ? hit - (const char *)data : n;
-        } else {
-            while (end < n && PyUnicode_READ(kind, data, end) != '\n') end++;
-        }
-        Py_ssize_t k = start;
+        Py_ssize_t end = find_newline(kind, data, n, start), k = start;
         while (k < end && (PyUnicode_READ(kind, data, k) == ' ' ||
                            PyUnicode_READ(kind, data, k) == '\t'))
             k++;
@@ -1095,40 +1081,68 @@ done:
     return what;
 }
 
-/* A binary min-heap of component indices by their (distinct) ranks. */
+/* A binary min-heap of (key, slot). path_plan's keys are distances, ties broken by the
+ * slot's id as Python compares str (*name*): the order in which heapq pops
+ * paths._dijkstra's (distance, id) tuples; stale entries stay until popped, as there, so
+ * the sizes that choose a side are the same. order_plan's keys are distinct ranks (no
+ * *name* needed). */
 typedef struct {
-    Py_ssize_t *rank; /* of each component */
-    Py_ssize_t *heap; /* component indices */
-    Py_ssize_t n;
+    double *d;
+    Py_ssize_t *v;
+    Py_ssize_t n, cap;
+    PyObject **name;
 } Heap;
 
-#define HEAP_LESS(h, a, b) ((h)->rank[a] < (h)->rank[b])
-
-static void
-heap_push(Heap *h, Py_ssize_t ci)
+static int
+heap_less(const Heap *h, Py_ssize_t a, Py_ssize_t b)
 {
-    Py_ssize_t i = h->n++;
-    h->heap[i] = ci;
-    while (i > 0) {
-        Py_ssize_t parent = (i - 1) / 2;
-        if (!HEAP_LESS(h, h->heap[i], h->heap[parent])) break;
-        Py_ssize_t t = h->heap[i]; h->heap[i] = h->heap[parent]; h->heap[parent] = t;
-        i = parent;
-    }
+    if (h->d[a] != h->d[b]) return h->d[a] < h->d[b];
+    if (h->v[a] == h->v[b]) return 0;
+    if (h->name == NULL) return h->v[a] < h->v[b];
+    return PyUnicode_Compare(h->name[h->v[a]], h->name[h->v[b]]) < 0;
 }
 
-static Py_ssize_t
-heap_pop(Heap *h)
+static void
+heap_swap(Heap *h, Py_ssize_t a, Py_ssize_t b)
 {
-    Py_ssize_t out = h->heap[0];
-    h->heap[0] = h->heap[--h->n];
-    Py_ssize_t i = 0;
-    for (;;) {
+    double d = h->d[a]; h->d[a] = h->d[b]; h->d[b] = d;
+    Py_ssize_t v = h->v[a]; h->v[a] = h->v[b]; h->v[b] = v;
+}
+
+static int
+heap_push(Heap *h, double d, Py_ssize_t v)
+{
+    if (h->n == h->cap) {
+        Py_ssize_t cap = h->cap ? 2 * h->cap : 64;
+        double *dd = PyMem_Realloc(h->d, sizeof(double) * cap);
+        if (dd == NULL) { PyErr_NoMemory(); return -1; }
+        h->d = dd;
+        Py_ssize_t *vv = PyMem_Realloc(h->v, sizeof(Py_ssize_t) * cap);
+        if (vv == NULL) { PyErr_NoMemory(); return -1; }
+        h->v = vv;
+        h->cap = cap;
+    }
+    Py_ssize_t i = h->n++;
+    h->d[i] = d;
+    h->v[i] = v;
+    while (i > 0 && heap_less(h, i, (i - 1) / 2)) { heap_swap(h, i, (i - 1) / 2); i = (i - 1) / 2; }
+    return 0;
+}
+
+static void
+heap_pop(Heap *h, double *d, Py_ssize_t *v)
+{
+    *d = h->d[0];
+    *v = h->v[0];
+    h->n--;
+    h->d[0] = h->d[h->n];
+    h->v[0] = h->v[h->n];
+    for (Py_ssize_t i = 0;;) {
         Py_ssize_t l = 2 * i + 1, r = l + 1, best = i;
-        if (l < h->n && HEAP_LESS(h, h->heap[l], h->heap[best])) best = l;
-        if (r < h->n && HEAP_LESS(h, h->heap[r], h->heap[best])) best = r;
-        if (best == i) return out;
-        Py_ssize_t t = h->heap[i]; h->heap[i] = h->heap[best]; h->heap[best] = t;
+        if (l < h->n && heap_less(h, l, best)) best = l;
+        if (r < h->n && heap_less(h, r, best)) best = r;
+        if (best == i) return;
+        heap_swap(h, i, best);
         i = best;
     }
 }
@@ -1163,7 +1177,7 @@ key2_cmp(const void *x, const void *y)
     return c ? c : key_cmp(&p->own, &q->own);
 }
 
-/* -- prerequisites in one pass ---------------------------------------------------------- */
+/* -- prerequisites, orders and routes on integer slots ---------------------------------- */
 
 /* Concept ids (str) -> slots 0, 1, 2, ...: open addressing by each str's cached hash, a
  * probe matching by identity (the parser's relationships share one string per id) or else
@@ -1249,12 +1263,13 @@ ids_slot(Ids *t, PyObject *k, int add)
     return t->n++;
 }
 
-/* Mark *mark*[v] for the slots given and every slot before them (over the edges into
- * each: pstart/pe index edges by their after slot, eb[e] is an edge's before slot; given
- * sstart/se/ea instead, every slot after them). */
+/* Mark *mark*[v] for the slots given and every slot reached from them over the edges
+ * start/idx/far: the edges of slot v are idx[start[v] .. start[v + 1]), far[e] the slot at
+ * an edge's other end (the graph's pstart/pe/eb: every slot before them; sstart/se/ea:
+ * every slot after them). */
 static void
-reach_back(const Py_ssize_t *from, Py_ssize_t nfrom, const Py_ssize_t *pstart,
-           const Py_ssize_t *pe, const Py_ssize_t *eb, char *mark, Py_ssize_t *queue)
+reach(const Py_ssize_t *from, Py_ssize_t nfrom, const Py_ssize_t *start, const Py_ssize_t *idx,
+      const Py_ssize_t *far, char *mark, Py_ssize_t *queue)
 {
     Py_ssize_t head = 0, tail = 0;
     for (Py_ssize_t k = 0; k < nfrom; k++) {
@@ -1262,14 +1277,14 @@ reach_back(const Py_ssize_t *from, Py_ssize_t nfrom, const Py_ssize_t *pstart,
     }
     while (head < tail) {
         Py_ssize_t v = queue[head++];
-        for (Py_ssize_t x = pstart[v]; x < pstart[v + 1]; x++) {
-            Py_ssize_t u = eb[pe[x]];
+        for (Py_ssize_t x = start[v]; x < start[v + 1]; x++) {
+            Py_ssize_t u = far[idx[x]];
             if (!mark[u]) { mark[u] = 1; queue[tail++] = u; }
         }
     }
 }
 
-/* The learning graph on integer slots: what prereq_plan and order_plan share. */
+/* The learning graph on integer slots: what prereq_plan, order_plan and path_plan share. */
 typedef struct {
     Ids ids;
     Py_ssize_t ne, nloop;
@@ -1550,8 +1565,8 @@ py_prereq_plan(PyObject *self, PyObject *args)
     in = PyMem_Calloc(nv + 1, 1);
     if (!queue || !rank || !done || !before || !in) { PyErr_NoMemory(); goto error; }
     /* known concepts and what comes before them; what comes before the target */
-    reach_back(ks, nk, g.pstart, g.pe, g.eb, done, queue);
-    reach_back(&tslot, 1, g.pstart, g.pe, g.eb, before, queue);
+    reach(ks, nk, g.pstart, g.pe, g.eb, done, queue);
+    reach(&tslot, 1, g.pstart, g.pe, g.eb, before, queue);
     int target_known = done[tslot];
     Py_ssize_t left_out = 0, m = 0;
     for (Py_ssize_t v = 0; v < nv; v++) {
@@ -1679,10 +1694,11 @@ py_order_plan(PyObject *self, PyObject *args)
     Graph g;
     Comps c;
     memset(&c, 0, sizeof(c));
-    Heap h = {NULL, NULL, 0};
+    Heap h;
+    memset(&h, 0, sizeof(h));
     PyObject *result = NULL, *order = NULL, *levels = NULL, *into = NULL, *cycles = NULL;
     Py_ssize_t *ks = NULL, *queue = NULL, *rank = NULL, *level = NULL;
-    Py_ssize_t *mem = NULL, *fill = NULL, *indeg = NULL;
+    Py_ssize_t *mem = NULL, *fill = NULL, *indeg = NULL, *crank = NULL;
     char *done = NULL, *in = NULL;
     Key *keys = NULL;
     Py_ssize_t nks = 0, left_out = 0;
@@ -1707,10 +1723,9 @@ py_order_plan(PyObject *self, PyObject *args)
     done = PyMem_Calloc(nv + 1, 1);
     in = PyMem_Calloc(nv + 1, 1);
     keys = PyMem_Malloc(sizeof(Key) * (nv + 1));
-    h.rank = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
-    h.heap = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
+    crank = PyMem_Malloc(sizeof(Py_ssize_t) * (nv + 1));
     if (!queue || !rank || !level || !mem || !fill || !indeg || !done || !in || !keys ||
-        !h.rank || !h.heap) {
+        !crank) {
         PyErr_NoMemory();
         goto error;
     }
@@ -1726,7 +1741,7 @@ py_order_plan(PyObject *self, PyObject *args)
         if (g.sstart[v + 1] > g.sstart[v] || g.pstart[v + 1] > g.pstart[v]) in[v] = 1;
         m += in[v];
     }
-    reach_back(ks, nks, g.pstart, g.pe, g.eb, done, queue);
+    reach(ks, nks, g.pstart, g.pe, g.eb, done, queue);
     if (graph_ranks(&g, in, m, rank) < 0 || graph_components(&g, in, &c) < 0) goto error;
     /* levels, components from the first in topological order (the last completed) */
     for (Py_ssize_t ci = c.nc - 1; ci >= 0; ci--) {
@@ -1754,25 +1769,30 @@ py_order_plan(PyObject *self, PyObject *args)
         keys[nkeys++].slot = v;
     }
     qsort(keys, nkeys, sizeof(Key), key_cmp);
-    for (Py_ssize_t ci = 0; ci < c.nc; ci++) { fill[ci] = c.comp_start[ci]; h.rank[ci] = -1; }
+    for (Py_ssize_t ci = 0; ci < c.nc; ci++) { fill[ci] = c.comp_start[ci]; crank[ci] = -1; }
     for (Py_ssize_t r = 0; r < nkeys; r++) {
         Py_ssize_t v = keys[r].slot, ci = c.comp[v];
         mem[fill[ci]++] = v;
-        if (h.rank[ci] < 0) h.rank[ci] = r;
+        if (crank[ci] < 0) crank[ci] = r;
     }
     order = PyList_New(0);
     levels = PyList_New(0);
     into = PyList_New(0);
     cycles = PyList_New(0);
     if (!order || !levels || !into || !cycles) goto error;
-    for (Py_ssize_t ci = 0; ci < c.nc; ci++) if (indeg[ci] == 0) heap_push(&h, ci);
+    for (Py_ssize_t ci = 0; ci < c.nc; ci++) {
+        if (indeg[ci] == 0 && heap_push(&h, (double)crank[ci], ci) < 0) goto error;
+    }
     while (h.n > 0) {
-        Py_ssize_t ci = heap_pop(&h);
+        double rank_of;
+        Py_ssize_t ci;
+        heap_pop(&h, &rank_of, &ci);
         for (Py_ssize_t k = c.comp_start[ci]; k < c.comp_start[ci + 1]; k++) {
             Py_ssize_t v = mem[k];
             for (Py_ssize_t x = g.sstart[v]; x < g.sstart[v + 1]; x++) {
                 Py_ssize_t cw = c.comp[g.ea[g.se[x]]];
-                if (cw != ci && --indeg[cw] == 0) heap_push(&h, cw);
+                if (cw != ci && --indeg[cw] == 0 && heap_push(&h, (double)crank[cw], cw) < 0)
+                    goto error;
             }
             if (done[v]) { left_out++; continue; }
             PyObject *lv = PyLong_FromSsize_t(level[v]);
@@ -1797,73 +1817,11 @@ error:
     Py_DECREF(fast); Py_DECREF(cfast); Py_DECREF(kfast);
     graph_free(&g);
     comps_free(&c);
-    PyMem_Free(h.rank); PyMem_Free(h.heap);
+    PyMem_Free(h.d); PyMem_Free(h.v); PyMem_Free(crank);
     PyMem_Free(ks); PyMem_Free(queue); PyMem_Free(rank); PyMem_Free(level);
     PyMem_Free(mem); PyMem_Free(fill); PyMem_Free(indeg); PyMem_Free(done); PyMem_Free(in);
     PyMem_Free(keys);
     return result;
-}
-
-/* A binary min-heap of (distance, slot), ties by the slot's id as Python compares str:
- * the order in which heapq pops paths._dijkstra's (distance, id) tuples. Stale entries
- * stay until popped, as there, so the sizes that choose a side are the same. */
-typedef struct {
-    double *d;
-    Py_ssize_t *v;
-    Py_ssize_t n, cap;
-    PyObject **name;
-} DHeap;
-
-static int
-dheap_less(const DHeap *h, Py_ssize_t a, Py_ssize_t b)
-{
-    if (h->d[a] != h->d[b]) return h->d[a] < h->d[b];
-    return h->v[a] != h->v[b] && PyUnicode_Compare(h->name[h->v[a]], h->name[h->v[b]]) < 0;
-}
-
-static void
-dheap_swap(DHeap *h, Py_ssize_t a, Py_ssize_t b)
-{
-    double d = h->d[a]; h->d[a] = h->d[b]; h->d[b] = d;
-    Py_ssize_t v = h->v[a]; h->v[a] = h->v[b]; h->v[b] = v;
-}
-
-static int
-dheap_push(DHeap *h, double d, Py_ssize_t v)
-{
-    if (h->n == h->cap) {
-        Py_ssize_t cap = h->cap ? 2 * h->cap : 64;
-        double *dd = PyMem_Realloc(h->d, sizeof(double) * cap);
-        if (dd == NULL) { PyErr_NoMemory(); return -1; }
-        h->d = dd;
-        Py_ssize_t *vv = PyMem_Realloc(h->v, sizeof(Py_ssize_t) * cap);
-        if (vv == NULL) { PyErr_NoMemory(); return -1; }
-        h->v = vv;
-        h->cap = cap;
-    }
-    Py_ssize_t i = h->n++;
-    h->d[i] = d;
-    h->v[i] = v;
-    while (i > 0 && dheap_less(h, i, (i - 1) / 2)) { dheap_swap(h, i, (i - 1) / 2); i = (i - 1) / 2; }
-    return 0;
-}
-
-static void
-dheap_pop(DHeap *h, double *d, Py_ssize_t *v)
-{
-    *d = h->d[0];
-    *v = h->v[0];
-    h->n--;
-    h->d[0] = h->d[h->n];
-    h->v[0] = h->v[h->n];
-    for (Py_ssize_t i = 0;;) {
-        Py_ssize_t l = 2 * i + 1, r = l + 1, best = i;
-        if (l < h->n && dheap_less(h, l, best)) best = l;
-        if (r < h->n && dheap_less(h, r, best)) best = r;
-        if (best == i) return;
-        dheap_swap(h, i, best);
-        i = best;
-    }
 }
 
 /* One side of the bidirectional search: its distances, how each slot was reached
@@ -1874,7 +1832,7 @@ typedef struct {
     Py_ssize_t *pv, *pi;
     char *pfwd;
     double *pc;
-    DHeap heap;
+    Heap heap;
 } Side;
 
 static void
@@ -1903,7 +1861,7 @@ side_init(Side *s, Py_ssize_t nv, PyObject **name, Py_ssize_t from)
     s->heap.name = name;
     s->dist[from] = 0.0;
     s->has[from] = 1;
-    return dheap_push(&s->heap, 0.0, from);
+    return heap_push(&s->heap, 0.0, from);
 }
 
 /* Append (from, to, relationship index, along the order?, cost) to *route*, the step
@@ -1976,7 +1934,7 @@ py_path_plan(PyObject *self, PyObject *args)
             Side *me = &sides[side], *other = &sides[1 - side];
             double d;
             Py_ssize_t v;
-            dheap_pop(&me->heap, &d, &v);
+            heap_pop(&me->heap, &d, &v);
             if (me->done[v]) continue;
             me->done[v] = 1;
             for (int a = 0; a < nadj; a++) {
@@ -1999,7 +1957,7 @@ py_path_plan(PyObject *self, PyObject *args)
                         me->pi[w] = i;
                         me->pfwd[w] = (char)forward;
                         me->pc[w] = cost;
-                        if (dheap_push(&me->heap, nd, w) < 0) goto error;
+                        if (heap_push(&me->heap, nd, w) < 0) goto error;
                     }
                     if (other->has[w] && me->dist[w] + other->dist[w] < best - 1e-12) {
                         best = me->dist[w] + other->dist[w];
@@ -2024,14 +1982,14 @@ py_path_plan(PyObject *self, PyObject *args)
         if (ss == gs) {
             reverse = 1;
         } else {
-            reach_back(&ss, 1, g.pstart, g.pe, g.eb, m1, queue);
+            reach(&ss, 1, g.pstart, g.pe, g.eb, m1, queue);
             reverse = m1[gs];
         }
     }
     if (meet >= 0) {
         /* cycles in the region between start and goal: after start, before goal */
-        reach_back(&ss, 1, g.sstart, g.se, g.ea, m2, queue);
-        reach_back(&gs, 1, g.pstart, g.pe, g.eb, m3, queue);
+        reach(&ss, 1, g.sstart, g.se, g.ea, m2, queue);
+        reach(&gs, 1, g.pstart, g.pe, g.eb, m3, queue);
         for (Py_ssize_t v = 0; v < nv; v++) in[v] = m2[v] && m3[v];
         if (graph_components(&g, in, &c) < 0 || graph_cycles(&g, &c, cycles) < 0) goto error;
         found = Py_BuildValue("(dO)", best, route);
@@ -2043,8 +2001,8 @@ py_path_plan(PyObject *self, PyObject *args)
             Py_ssize_t a = pass ? gs : ss, b = pass ? ss : gs;
             memset(m2, 0, nv + 1);
             memset(m3, 0, nv + 1);
-            reach_back(&a, 1, g.sstart, g.se, g.ea, m2, queue);
-            reach_back(&b, 1, g.pstart, g.pe, g.eb, m3, queue);
+            reach(&a, 1, g.sstart, g.se, g.ea, m2, queue);
+            reach(&b, 1, g.pstart, g.pe, g.eb, m3, queue);
             for (Py_ssize_t v = 0; v < nv; v++) {
                 if (!m2[v]) continue;
                 for (Py_ssize_t x = g.pstart[v]; x < g.pstart[v + 1]; x++) {
