@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conceptmap import _accel
 from conceptmap._gc import gc_paused
@@ -76,63 +76,30 @@ _Side = tuple[
 ]
 
 
-class _Learning:
-    """The learning graph of a map: before -> after edges, with assumptions collected."""
+class _Readings:
+    """How a map's relationships read as learning edges, and what is built from them.
 
-    def __init__(
-        self, cmap: ConceptMap, relations: RelationVocabulary | None, *, edges: bool = True
-    ) -> None:
-        """With *edges* false, ``succ``, ``pred`` and the self-loops stay empty (for a
-        caller that reads the relationships itself, filling ``unknown`` through
-        ``_classify`` and the memo as the loop here would: the ``*_plan`` functions of
-        the C speedups, which build this graph on integer slots instead)."""
-        vocab = relations or default_relations()
+    Each distinct (label, kind) is classified once (``_classify``, memoised: source
+    first?, known?, cost, phrase key); relationships read by assumption are collected in
+    ``unknown``; relation records and cycle findings are built from the relationships.
+    This is all the C speedups' ``*_plan`` functions need from Python (they read the
+    relationships themselves, through ``_classify`` and the memo, and keep their graph on
+    integer slots); the pure-Python analysers use :class:`_Learning`'s dict graph.
+    """
+
+    def __init__(self, cmap: ConceptMap, relations: RelationVocabulary | None) -> None:
+        self.vocab = relations or default_relations()
         self.cmap = cmap
         self.rels: list[Relationship] = list(cmap.relationships)
-        succ: _Adj = {}
-        pred: _Adj = {}
-        self.succ, self.pred = succ, pred
         self.unknown: dict[str | None, list[int]] = {}  # assumed phrase -> relationships
         self.ambiguous: set[str | None] = set()  # of those, the known-but-ambiguous ones
-        self.vocab = vocab
         self._refs: dict[int, RelationRef] = {}
-        self._loops: dict[str, int] = {}  # concept -> visible self-loops (count in degree)
-        self._memo: dict[tuple[str | None, str], tuple[bool, bool, float, str | None]]
-        # Hot loop (130k relationships on big maps): link phrases repeat, so each distinct
-        # (label, kind) is looked up once: (source first?, known?, cost, unknown key).
-        memo = self._memo = {}
-        loops = self._loops
-        if not edges:
-            return
-        classify = self._classify
-        for i, r in enumerate(self.rels):
-            d = r.__dict__
-            source, target = d["source"], d["target"]
-            if source == target or d["stroke"] == "invisible":
-                if source == target and d["stroke"] != "invisible":
-                    loops[source] = loops.get(source, 0) + 1
-                continue
-            label, kind = d["label"], d["kind"]
-            hit = memo.get((label, kind))
-            if hit is None:
-                hit = classify(label, kind)
-            source_first, known, cost, key = hit
-            if not known:
-                self.unknown.setdefault(key, []).append(i)
-            if source_first:
-                before, after = source, target
-            else:
-                before, after = target, source
-            out = succ.get(before)
-            if out is None:
-                succ[before] = [(after, cost, i)]
-            else:
-                out.append((after, cost, i))
-            into = pred.get(after)
-            if into is None:
-                pred[after] = [(before, cost, i)]
-            else:
-                into.append((before, cost, i))
+        self._memo: dict[tuple[str | None, str], tuple[bool, bool, float, str | None]] = {}
+
+    def plan_args(self) -> tuple[Any, ...]:
+        """The arguments every C ``*_plan`` function starts with: the relationships, the
+        memo, the classifier filling it, and where assumed readings go."""
+        return self.rels, self._memo, self._classify, self.unknown
 
     def _classify(self, label: str | None, kind: str) -> tuple[bool, bool, float, str | None]:
         """(source first?, known?, cost, phrase key) of a (label, kind), memoised."""
@@ -145,12 +112,6 @@ class _Learning:
             self.ambiguous.add(key)
         hit = self._memo[(label, kind)] = (end == "source", known, cost, key)
         return hit
-
-    def degree(self, v: str) -> int:
-        """Visible relationships touching *v* (a self-loop twice): the map's degree, read
-        off the learning graph (each such relationship is one edge out of one concept and
-        one into another), so only the concepts asked about are counted."""
-        return len(self.succ.get(v, ())) + len(self.pred.get(v, ())) + 2 * self._loops.get(v, 0)
 
     def ref(self, i: int) -> RelationRef:
         return self.refs([i])[0]
@@ -197,16 +158,6 @@ class _Learning:
             return self.vocab.prerequisite_end(label)[0]
         return self.vocab.default
 
-    def cycle_findings(self, sccs: Iterable[list[str]]) -> tuple[CycleFinding, ...]:
-        """A finding for each component of more than one concept, sorted by concepts."""
-        parts = []
-        for comp in sccs:
-            if len(comp) < 2:
-                continue
-            members = set(comp)
-            parts.append((comp, [i for v in comp for (w, _c, i) in self.succ[v] if w in members]))
-        return self.findings_of(parts)
-
     def findings_of(self, parts: Iterable[tuple[list[str], list[int]]]) -> tuple[CycleFinding, ...]:
         """A finding for each cycle given as (its concepts, the indices of the relationships
         between them), sorted by concepts."""
@@ -231,6 +182,66 @@ class _Learning:
             )
         findings.sort(key=lambda f: f.concepts)
         return tuple(findings)
+
+
+class _Learning(_Readings):
+    """The learning graph of a map as dicts: before -> after edges ``succ[before]`` and
+    ``pred[after]`` of ``(other end, cost, relationship index)``, with self-loops counted
+    (for the degree). The pure-Python analysers' graph."""
+
+    def __init__(self, cmap: ConceptMap, relations: RelationVocabulary | None) -> None:
+        super().__init__(cmap, relations)
+        succ: _Adj = {}
+        pred: _Adj = {}
+        self.succ, self.pred = succ, pred
+        self._loops: dict[str, int] = {}  # concept -> visible self-loops (count in degree)
+        # Hot loop (130k relationships on big maps): link phrases repeat, so each distinct
+        # (label, kind) is looked up once.
+        memo, loops, classify = self._memo, self._loops, self._classify
+        for i, r in enumerate(self.rels):
+            d = r.__dict__
+            source, target = d["source"], d["target"]
+            if source == target or d["stroke"] == "invisible":
+                if source == target and d["stroke"] != "invisible":
+                    loops[source] = loops.get(source, 0) + 1
+                continue
+            label, kind = d["label"], d["kind"]
+            hit = memo.get((label, kind))
+            if hit is None:
+                hit = classify(label, kind)
+            source_first, known, cost, key = hit
+            if not known:
+                self.unknown.setdefault(key, []).append(i)
+            if source_first:
+                before, after = source, target
+            else:
+                before, after = target, source
+            out = succ.get(before)
+            if out is None:
+                succ[before] = [(after, cost, i)]
+            else:
+                out.append((after, cost, i))
+            into = pred.get(after)
+            if into is None:
+                pred[after] = [(before, cost, i)]
+            else:
+                into.append((before, cost, i))
+
+    def degree(self, v: str) -> int:
+        """Visible relationships touching *v* (a self-loop twice): the map's degree, read
+        off the learning graph (each such relationship is one edge out of one concept and
+        one into another), so only the concepts asked about are counted."""
+        return len(self.succ.get(v, ())) + len(self.pred.get(v, ())) + 2 * self._loops.get(v, 0)
+
+    def cycle_findings(self, sccs: Iterable[list[str]]) -> tuple[CycleFinding, ...]:
+        """A finding for each component of more than one concept, sorted by concepts."""
+        parts = []
+        for comp in sccs:
+            if len(comp) < 2:
+                continue
+            members = set(comp)
+            parts.append((comp, [i for v in comp for (w, _c, i) in self.succ[v] if w in members]))
+        return self.findings_of(parts)
 
 
 def cycle_index(cycles: Iterable[CycleFinding]) -> dict[str, int]:
@@ -462,15 +473,13 @@ def learning_path(
     if native is not None:
         # All of the below in C (`_speedups.c`), from the relationships up, as for
         # prerequisites: the same search, region and findings on integer slots.
-        g = _Learning(cmap, relations, edges=False)
+        r = _Readings(cmap, relations)
         found, reverse, parts, flipped = native.path_plan(
-            g.rels, g._memo, g._classify, g.unknown, start, goal, any_direction
+            *r.plan_args(), start, goal, any_direction
+        )  # parts: the region's cycles (with a route); flipped: what decided there is none
+        return _path_result(
+            cmap, r, start, goal, any_direction, reverse, found, r.findings_of(parts), set(flipped)
         )
-        if found is not None:
-            return _path_result(cmap, g, start, goal, any_direction, reverse, found,
-                                g.findings_of(parts))  # fmt: skip
-        return _path_result(cmap, g, start, goal, any_direction, reverse, None, (),
-                            set(flipped))  # fmt: skip
     g = _Learning(cmap, relations)
     found = _dijkstra(start, goal, g.succ, g.pred, any_direction) if start != goal else (0.0, [])
     reverse = False
@@ -480,7 +489,7 @@ def learning_path(
         # cycles in the region between start and goal (descendants of start, ancestors of goal)
         region = _reach(start, g.succ) & _reach(goal, g.pred)
         cycles = g.cycle_findings(_tarjan(region, g.succ))
-        return _path_result(cmap, g, start, goal, any_direction, reverse, found, cycles)
+        return _path_result(cmap, g, start, goal, any_direction, reverse, found, cycles, set())
 
     # No route: the assumed readings that decided it are those which, read the other way
     # round, would make one (a link learned u -> v with v after start and u before goal:
@@ -496,14 +505,14 @@ def learning_path(
 
 def _path_result(
     cmap: ConceptMap,
-    g: _Learning,
+    g: _Readings,
     start: str,
     goal: str,
     any_direction: bool,
     reverse: bool,
     found: tuple[float, list[tuple[str, str, int, bool, float]]] | None,
     cycles: tuple[CycleFinding, ...],
-    decided: set[int] | None = None,
+    decided: set[int],
 ) -> PathResult:
     """:func:`learning_path`'s result: the steps of the route *found* (cost, steps), with
     the assumptions on it, or, with none, the assumptions that *decided* there is none."""
@@ -528,7 +537,7 @@ def _path_result(
             )
         assumptions = g.assumptions(used)
     else:
-        assumptions = g.assumptions(decided or set())
+        assumptions = g.assumptions(decided)
     return PathResult(
         start=start,
         goal=goal,
@@ -539,6 +548,29 @@ def _path_result(
         steps=tuple(steps),
         assumptions=assumptions,
         cycles=cycles,
+    )
+
+
+def _steps(
+    cmap: ConceptMap,
+    ids: list[str],
+    depths: list[int],
+    vias: list[tuple[RelationRef, ...]],
+) -> tuple[LearningStep, ...]:
+    """The steps of a prerequisite list or a learning order: one per concept of *ids*
+    (up to one per concept of the map), built in bulk from columns, without validation."""
+    label_of = cmap.label_of
+    return tuple(
+        trusted_columns(
+            LearningStep,
+            {
+                "position": range(1, len(ids) + 1),
+                "id": ids,
+                "label": [label_of(v) for v in ids],
+                "depth": depths,
+                "via": vias,
+            },
+        )
     )
 
 
@@ -660,12 +692,13 @@ def prerequisites(
     """
     known = tuple(dict.fromkeys(known))
     native = _accel.speedups
+    g: _Readings
     if native is not None:
         # All of the below in C (`_speedups.c`), from the relationships up: no learning
         # graph of dicts, lists and tuples for the 130,000 relationships of a big map.
-        g = _Learning(cmap, relations, edges=False)
+        g = _Readings(cmap, relations)
         order, depths, vias, parts, nodes, left_out, target_known = native.prereq_plan(
-            g.rels, g._memo, g._classify, g.unknown, target, known
+            *g.plan_args(), target, known
         )  # depths and vias in the order's order
         cycles = g.findings_of(parts)
     else:
@@ -690,21 +723,9 @@ def prerequisites(
             together.update(dict.fromkeys(c.concepts, first_key))
         order = sorted(nodes - {target}, key=lambda v: (together.get(v, key[v]), key[v]))
         depths, vias = [depth[v] for v in order], [via[v] for v in order]
-    # Up to one step per concept of the map: records built in bulk, without validation.
-    label_of = cmap.label_of
-    steps = trusted_columns(
-        LearningStep,
-        {
-            "position": range(1, len(order) + 1),
-            "id": order,
-            "label": [label_of(v) for v in order],
-            "depth": depths,
-            "via": [(ref,) for ref in g.refs(vias)],
-        },
-    )
     return PrereqResult(
         target=target,
-        steps=tuple(steps),
+        steps=_steps(cmap, order, depths, [(ref,) for ref in g.refs(vias)]),
         assumptions=g.assumptions(within=nodes),
         cycles=cycles,
         known=known,
@@ -746,12 +767,11 @@ def learning_order(
     if native is not None:
         # All of the below in C (`_speedups.c`), from the relationships up, as for
         # prerequisites: levels, components and the order on integer slots.
-        g = _Learning(cmap, relations, edges=False)
+        r = _Readings(cmap, relations)
         todo, levels, into, parts, left_out = native.order_plan(
-            g.rels, g._memo, g._classify, g.unknown, [c.id for c in cmap.concepts], known
+            *r.plan_args(), [c.id for c in cmap.concepts], known
         )  # levels and into in the order's order
-        cycles = g.findings_of(parts)
-        return _order_result(cmap, g, todo, levels, into, cycles, known, left_out)
+        return _order_result(cmap, r, todo, levels, into, r.findings_of(parts), known, left_out)
     g = _Learning(cmap, relations)
     done = _reach(known, g.pred)  # known concepts and what comes before them
     nodes = set(cmap.concept_by_id) | set(g.succ) | set(g.pred)
@@ -786,7 +806,7 @@ def learning_order(
 
 def _order_result(
     cmap: ConceptMap,
-    g: _Learning,
+    g: _Readings,
     todo: list[str],
     levels: list[int],
     into: list[list[int]],
@@ -796,21 +816,10 @@ def _order_result(
 ) -> OrderResult:
     """:func:`learning_order`'s result: a step per concept of *todo*, at its level, via
     the relationships *into* it (indices)."""
-    flat = [i for ids in into for i in ids]
-    ref = dict(zip(flat, g.refs(flat), strict=True))  # built in one go
-    label_of = cmap.label_of
-    steps = trusted_columns(
-        LearningStep,
-        {
-            "position": range(1, len(todo) + 1),
-            "id": todo,
-            "label": [label_of(v) for v in todo],
-            "depth": levels,
-            "via": [tuple(map(ref.__getitem__, ids)) for ids in into],
-        },
-    )
+    refs = iter(g.refs([i for ids in into for i in ids]))  # built in one go, in order
+    vias = [tuple(islice(refs, len(ids))) for ids in into]
     return OrderResult(
-        steps=tuple(steps),
+        steps=_steps(cmap, todo, levels, vias),
         assumptions=g.assumptions(),
         cycles=cycles,
         known=known,
