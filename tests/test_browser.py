@@ -243,24 +243,11 @@ def test_seed_map_in_browser(browser: Any, tmp_path: Path) -> None:
         )
         assert counts == [len(cmap.concepts), len(cmap.relationships), len(cmap.subgraphs)]
         assert page.evaluate("() => window.conceptmapSearch('self-att')") == ["SELFATTN"]
-        # subgraph boxes do not overlap once laid out
-        boxes = page.evaluate(
-            "() => cy.nodes('.subgraph').orphans().map(n => { const b = n.boundingBox("
-            "{includeLabels: false}); return [b.x1, b.y1, b.x2, b.y2]; })"
-        )
-        for i, a in enumerate(boxes):
-            for b in boxes[i + 1 :]:
-                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
-        # nor do two concepts' labels (the layout keeps nodes apart, the page their labels;
-        # before, 7 pairs overlapped here, "Layer Normalization" under "Residual Connections")
-        labels = page.evaluate(
-            "() => cy.nodes('.concept').map(n => { const b = n.boundingBox("
-            "{includeLabels: true}); return [n.id(), b.x1, b.y1, b.x2, b.y2]; })"
-        )
-        for i, (na, *a) in enumerate(labels):
-            for nb, *b in labels[i + 1 :]:
-                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
-                assert apart, (na, nb)
+        # subgraph boxes do not overlap once laid out, nor do two concepts' labels (the
+        # layout keeps nodes apart, the page their labels; before, 7 pairs overlapped here,
+        # "Layer Normalization" under "Residual Connections")
+        assert overlapping(page, ".subgraph:orphan", labels=False) == []
+        assert overlapping(page, ".concept", labels=True) == []
         assert_not_blank(screenshot(page, tmp_path / "seed.png"))
         # Fitted whole into the frame, the map is drawn at about a third of its size: its
         # labels grow in map units so that they are still 11 px on screen (were 5 px) ...
@@ -272,6 +259,55 @@ def test_seed_map_in_browser(browser: Any, tmp_path: Path) -> None:
         assert page.evaluate("() => cy.nodes('.concept')[0].numericStyle('font-size')") == 19
         page.evaluate("() => document.getElementById('reset').click()")
         assert page.evaluate(on_screen) == pytest.approx(11, abs=0.5)
+    finally:
+        page.close()
+    assert errors == [] and dialogs == [] and browser.blocked == []
+
+
+def overlapping(page: Any, selector: str, *, labels: bool) -> list[tuple[str, str]]:
+    """Pairs of the nodes *selector* picks whose boxes (with their labels) overlap."""
+    boxes = page.evaluate(
+        "([sel, labels]) => cy.nodes(sel).map(n => { const b = n.boundingBox("
+        "{includeLabels: labels}); return [n.id(), b.x1, b.y1, b.x2, b.y2]; })",
+        [selector, labels],
+    )
+    return [
+        (na, nb)
+        for i, (na, *a) in enumerate(boxes)
+        for nb, *b in boxes[i + 1 :]
+        if not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
+    ]
+
+
+def test_long_labels_are_kept_apart(browser: Any, tmp_path: Path) -> None:
+    """The largest map laid out in the browser, 150 concepts with labels of 2-4 long words
+    and no subgraphs: no two labels overlap (457 pairs did before the page pushed them
+    apart)."""
+    import random
+
+    from conceptmap import parse_map
+    from conceptmap.export.html import PHYSICS_MAX_CONCEPTS
+
+    rng = random.Random(3)
+    words = (
+        "attention transformer encoder decoder embedding positional normalization residual "
+        "connection gradient descent optimizer learning rate schedule warmup dropout "
+        "regularization tokenizer vocabulary subword"
+    ).split()
+    n = PHYSICS_MAX_CONCEPTS
+    lines = ["flowchart TD"]
+    lines += [f"  C{i}[{' '.join(rng.choice(words).title() for _ in range(rng.randint(2, 4)))}]"
+              for i in range(n)]  # fmt: skip
+    lines += [f"  C{rng.randrange(i)} -->|uses| C{i}" for i in range(1, n)]
+    lines += [f"  C{a} -.->|relates to| C{b}" for a, b in
+              ((rng.randrange(n), rng.randrange(n)) for _ in range(40)) if a != b]  # fmt: skip
+    cmap = parse_map("\n".join(lines) + "\n", path="long.mmd")
+    path = tmp_path / "long.html"
+    path.write_text(to_html(cmap), encoding="utf-8")
+    page, errors, dialogs = open_page(browser, path)
+    try:
+        assert page.evaluate("() => cy.nodes('.concept').length") == n
+        assert overlapping(page, ".concept", labels=True) == []
     finally:
         page.close()
     assert errors == [] and dialogs == [] and browser.blocked == []

@@ -365,6 +365,53 @@ def test_order_and_prerequisites_with_subgraph_ends_match_python() -> None:
             assert route() == _without_speedups(route), (a, b, anyway)
 
 
+@needs_native
+def test_routes_with_many_equal_costs_are_the_python_ones() -> None:
+    """`learning_path` with and without the speedups on 1,000 small maps whose costs tie
+    often (four kinds, costs 1, 1.5 and 2, and x2 against the order), where the
+    bidirectional search must stop, and break ties, exactly as the Python does. Found
+    with a mutant that searched one step past the stopping point (C1 -> C0 below)."""
+    import random
+
+    from conceptmap.analysis.paths import learning_path
+    from conceptmap.model import ConceptMap
+
+    def route_map(rels: list[tuple[str, str, str, str]], n: int) -> ConceptMap:
+        return ConceptMap(
+            concepts=tuple(Concept(id=f"C{i}", label=f"C{i}") for i in range(n)),
+            relationships=tuple(
+                Relationship(id=f"e{k}", source=a, target=b, label=label, kind=kind)
+                for k, (a, b, label, kind) in enumerate(rels)
+            ),
+        )
+
+    seen = route_map(
+        [("C0", "C4", "uses", "secondary"), ("C3", "C0", "uses", "has-part"),
+         ("C3", "C3", "enables", "has-part"), ("C3", "C1", "requires", "primary"),
+         ("C0", "C1", "extended by", "plain"), ("C3", "C2", "requires", "plain"),
+         ("C1", "C4", "extended by", "primary"), ("C4", "C0", "requires", "primary"),
+         ("C3", "C4", "extended by", "has-part"), ("C2", "C2", "uses", "secondary"),
+         ("C3", "C1", "requires", "has-part"), ("C3", "C1", "enables", "secondary")],
+        5,
+    )  # fmt: skip
+    route = functools.partial(learning_path, seen, "C1", "C0", any_direction=True)
+    assert route() == _without_speedups(route)
+    rng = random.Random(11)
+    labels = ("uses", "extended by", "requires", "enables")
+    kinds = ("primary", "secondary", "has-part", "plain")
+    for _ in range(1000):
+        n = rng.randrange(3, 8)
+        cmap = route_map(
+            [(f"C{rng.randrange(n)}", f"C{rng.randrange(n)}", rng.choice(labels),
+              rng.choice(kinds)) for _ in range(rng.randrange(2, 3 * n))],
+            n,
+        )  # fmt: skip
+        a, b = f"C{rng.randrange(n)}", f"C{rng.randrange(n)}"
+        for anyway in (False, True):
+            route = functools.partial(learning_path, cmap, a, b, any_direction=anyway)
+            assert route() == _without_speedups(route), (a, b, anyway)
+
+
 def _without_speedups(fn, *args):  # type: ignore[no-untyped-def]
     saved, _accel.speedups = _accel.speedups, None
     try:
